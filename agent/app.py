@@ -1,0 +1,83 @@
+"""create_app(): the HTTP server's wiring (health and the turn API for now).
+
+Errors are turned into HTTP answers only here: invalid input is a 422 with a message a
+person can read, an oversized body a 413, a message already in flight a 409.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from agent.runtime import Runtime
+from agent.turns import MAX_TEXT_CHARS, DuplicateInFlight, InboundMessage, TurnResult
+from skills.parts import Channel
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+class TurnRequest(BaseModel):
+    """The body of ``POST /api/turns``."""
+
+    conversation_id: str | None = Field(default=None, min_length=1, max_length=64,
+                                        pattern=r"^[A-Za-z0-9_.:@+-]+$")
+    channel: Channel = Channel.WEBCHAT
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    as_email: str | None = Field(default=None, max_length=254)
+    storefront_token: str | None = Field(default=None, max_length=2048)
+    sender: str | None = Field(default=None, max_length=254)
+    client_message_id: str | None = Field(default=None, max_length=128)
+
+
+def describe_errors(errors: list[Any]) -> str:
+    """Validation errors in one sentence: ``channel: Input should be 'webchat', ...``."""
+    described = []
+    for error in errors:
+        where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
+        described.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
+    return "; ".join(described)
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The FastAPI application over one runtime."""
+    app = FastAPI(title="customer-agent", version="0.1.0")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={
+            "error": describe_errors(list(exc.errors())),
+            "detail": [{"loc": list(e.get("loc", ())), "msg": e.get("msg")}
+                       for e in exc.errors()]})
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Any) -> Any:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse(status_code=413,
+                                content={"error": f"body larger than {MAX_BODY_BYTES} bytes"})
+        return await call_next(request)
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        skills = runtime.services.skills
+        return {"status": "ok", "skills_live": skills.live_names(),
+                "knowledge_sections": runtime.knowledge_base.section_count()}
+
+    @app.post("/api/turns", response_model=TurnResult)
+    def take_turn(body: TurnRequest) -> Any:
+        message = InboundMessage(
+            conversation_id=body.conversation_id or f"web-{uuid.uuid4().hex[:12]}",
+            channel=body.channel, text=body.text, claimed_email=body.as_email,
+            storefront_token=body.storefront_token, sender=body.sender,
+            client_message_id=body.client_message_id)
+        try:
+            return runtime.turns.handle(message)
+        except DuplicateInFlight as exc:
+            return JSONResponse(status_code=409, content={"error": str(exc)})
+
+    return app

@@ -1,0 +1,80 @@
+"""Offline routing: a message's embedding against each skill's example utterances.
+
+Example embeddings are computed once when the router is built. A skill's score is the
+mean of its two closest examples; confidence combines how close the best skill is with
+how far ahead of the runner-up it stands, so a low value honestly means "unsure".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+class TextEmbedder(Protocol):
+    """Anything that embeds texts into L2-normalised vectors."""
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One normalised row per text."""
+        ...
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where similarity becomes confidence: ``low`` is 0, ``high`` is 1; the margin counts."""
+
+    low: float = 0.30
+    high: float = 0.62
+    margin_scale: float = 8.0
+
+
+@dataclass(frozen=True)
+class Route:
+    """The router's answer: best skill, confidence in [0, 1], and every skill's score."""
+
+    skill: str | None
+    confidence: float
+    scores: dict[str, float]
+
+
+class EmbeddingRouter:
+    """Nearest-examples routing over sentence embeddings."""
+
+    def __init__(self, embedder: TextEmbedder, examples: Mapping[str, Sequence[str]],
+                 calibration: Calibration | None = None) -> None:
+        self._embedder = embedder
+        self._calibration = calibration or Calibration()
+        self._skills = [name for name, texts in examples.items() if texts]
+        self._example_vectors = {name: embedder.embed(list(examples[name]))
+                                 for name in self._skills}
+
+    def skill_scores(self, vector: np.ndarray, allowed: Sequence[str]) -> dict[str, float]:
+        """Each allowed skill's similarity to the message (mean of its two best examples)."""
+        scores: dict[str, float] = {}
+        for name in self._skills:
+            if name not in allowed:
+                continue
+            sims = self._example_vectors[name] @ vector
+            top = np.sort(sims)[-2:]
+            scores[name] = float(top.mean())
+        return scores
+
+    def confidence(self, best: float, runner_up: float) -> float:
+        """Calibrated confidence from the best score and its lead over the runner-up."""
+        cal = self._calibration
+        closeness = (best - cal.low) / (cal.high - cal.low)
+        lead = (best - runner_up) * cal.margin_scale
+        return float(np.clip(closeness, 0.0, 1.0) * np.clip(0.5 + lead, 0.0, 1.0))
+
+    def route(self, vector: np.ndarray, allowed: Sequence[str]) -> Route:
+        """The best allowed skill for an embedded message."""
+        scores = self.skill_scores(vector, allowed)
+        if not scores:
+            return Route(None, 0.0, {})
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+        best_name, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else self._calibration.low
+        return Route(best_name, self.confidence(best, runner_up), scores)

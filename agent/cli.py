@@ -1,0 +1,258 @@
+"""The ``customer-agent`` command: serve, chat, say, demo, skills, kb, outbox.
+
+Wiring only: each sub-command builds what it needs from Settings and calls the engine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.config import Settings
+from agent.runtime import Runtime, build_runtime, make_clock
+from agent.turns import InboundMessage, TurnResult
+from skills.parts import Channel
+
+CHANNELS = [c.value for c in Channel]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = Settings()
+    if getattr(args, "data_dir", None):
+        settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    return settings
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def _fail(message: str) -> int:
+    print(f"customer-agent: {message}", file=sys.stderr)
+    return 2
+
+
+def _storefront_token(runtime: Runtime, email: str) -> str | None:
+    customer = runtime.services.source.customer_by_email(email)
+    if customer is None:
+        return None
+    return runtime.services.tokens.issue(customer.id, runtime.services.clock.now())
+
+
+def take_turn(runtime: Runtime, conversation_id: str, channel: str, text: str,
+              claimed_email: str | None, token: str | None) -> TurnResult:
+    """One turn through the engine, as the CLI takes it."""
+    return runtime.turns.handle(InboundMessage(
+        conversation_id=conversation_id, channel=Channel(channel), text=text,
+        claimed_email=claimed_email, storefront_token=token))
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    """One turn; prints the rendered reply, or the TurnResult with --json."""
+    from channels.terminal import to_terminal
+
+    runtime = build_runtime(_settings(args))
+    token = None
+    if args.verified:
+        token = _storefront_token(runtime, args.verified)
+        if token is None:
+            return _fail(f"no customer on file with email {args.verified}")
+    try:
+        result = take_turn(runtime, args.conversation, args.channel, args.text,
+                           args.as_email, token)
+    except ValidationError as exc:
+        return _fail(f"invalid turn: {exc.errors()[0]['msg']}")
+    if args.json:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        print(to_terminal(result.rendered.payload) or "(no reply: a person owns this thread)")
+    return 0
+
+
+def _typed_lines() -> Iterator[str]:
+    if not sys.stdin.isatty():
+        yield from sys.stdin
+        return
+    while True:
+        try:
+            yield input("you> ")
+        except EOFError:
+            return
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive conversation in the terminal."""
+    from channels.terminal import to_terminal
+
+    runtime = build_runtime(_settings(args))
+    conversation_id = args.conversation or f"cli-{uuid.uuid4().hex[:8]}"
+    print(f"Chatting on {args.channel} as {args.as_email or 'an anonymous shopper'} "
+          f"(conversation {conversation_id}). Ctrl-D to leave.")
+    for line in _typed_lines():
+        text = line.strip()
+        if not text:
+            continue
+        result = take_turn(runtime, conversation_id, args.channel, text, args.as_email, None)
+        print(to_terminal(result.rendered.payload) or "(a person will answer here)")
+        print()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Start the HTTP server."""
+    import uvicorn
+
+    from agent.app import create_app
+
+    settings = _settings(args)
+    runtime = build_runtime(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir})")
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+    return 0
+
+
+def cmd_demo_orders(args: argparse.Namespace) -> int:
+    """The demo customers and their orders."""
+    from agent.commerce.demo import DemoStore, demo_orders_json
+
+    data = demo_orders_json(DemoStore(anchor=make_clock(_settings(args)).now()))
+    if args.json:
+        _print_json(data)
+        return 0
+    for customer in data["customers"]:
+        print(f"{customer['name']} <{customer['email']}> {customer['phone'] or ''}")
+        for order in customer["orders"]:
+            print(f"  #{order['number']}  {order['placed_at'][:16]}  {order['status']}")
+    return 0
+
+
+def cmd_skills(args: argparse.Namespace) -> int:
+    """Each skill: Live or Unavailable, and why."""
+    runtime = build_runtime(_settings(args))
+    statuses = runtime.services.skills.statuses()
+    if args.json:
+        _print_json([s.to_json() for s in statuses])
+        return 0
+    for status in statuses:
+        state = "live" if status.live else f"unavailable: {'; '.join(status.unmet)}"
+        print(f"{status.name:<15} {state}")
+    return 0
+
+
+def cmd_kb_ingest(args: argparse.Namespace) -> int:
+    """Add articles (files or folders) to the knowledge base."""
+    runtime = build_runtime(_settings(args), ingest_demo=False)
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        return _fail(f"no such file or folder: {', '.join(missing)}")
+    report = runtime.ingest([Path(p) for p in args.paths])
+    print(f"ingested {report.articles} articles, {report.sections} sections"
+          + (f"; skipped: {', '.join(report.skipped)}" if report.skipped else ""))
+    return 0
+
+
+def cmd_kb_search(args: argparse.Namespace) -> int:
+    """What the agent would retrieve for a query."""
+    runtime = build_runtime(_settings(args))
+    hits = runtime.knowledge_base.search(args.query, k=args.k)
+    rows = [{"article": h.article, "heading": h.heading, "score": round(h.score, 4),
+             "source": h.source, "section_id": h.section_id, "text": h.text} for h in hits]
+    if args.json:
+        _print_json({"query": args.query, "hits": rows})
+        return 0
+    if not rows:
+        print("no section above the score floor")
+    for row in rows:
+        print(f"{row['score']:.3f}  {row['article']} › {row['heading']}")
+    return 0
+
+
+def cmd_outbox(args: argparse.Namespace) -> int:
+    """Messages the agent sent where no provider is configured."""
+    from agent.conversations import ConversationStore, make_engine
+
+    settings = _settings(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = ConversationStore(make_engine(settings.resolved_database_url()))
+    rows: list[dict[str, Any]] = [
+        {"id": m.id, "conversation_id": m.conversation_id, "channel": m.channel,
+         "to": m.recipient, "kind": m.kind, "subject": m.subject, "body": m.body,
+         "created_at": m.created_at.isoformat()} for m in store.outbox()]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        print(f"[{row['created_at'][:19]}] {row['channel']} to {row['to']} ({row['kind']}): "
+              f"{row['body']}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every sub-command."""
+    parser = argparse.ArgumentParser(prog="customer-agent", description=__doc__)
+    parser.add_argument("--data-dir", help="data directory (default ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+
+    chat = sub.add_parser("chat", help="talk to the agent in the terminal")
+    chat.add_argument("--channel", choices=CHANNELS, default="webchat")
+    chat.add_argument("--as", dest="as_email", metavar="EMAIL")
+    chat.add_argument("--conversation")
+    chat.set_defaults(func=cmd_chat)
+
+    say = sub.add_parser("say", help="take one turn")
+    say.add_argument("--conversation", required=True)
+    say.add_argument("--channel", choices=CHANNELS, default="webchat")
+    say.add_argument("--as", dest="as_email", metavar="EMAIL")
+    say.add_argument("--verified", metavar="EMAIL")
+    say.add_argument("--json", action="store_true")
+    say.add_argument("text")
+    say.set_defaults(func=cmd_say)
+
+    demo = sub.add_parser("demo", help="the demo store")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    orders = demo_sub.add_parser("orders", help="demo customers and orders")
+    orders.add_argument("--json", action="store_true")
+    orders.set_defaults(func=cmd_demo_orders)
+
+    skills = sub.add_parser("skills", help="skills and their status")
+    skills.add_argument("--json", action="store_true")
+    skills.set_defaults(func=cmd_skills)
+
+    kb = sub.add_parser("kb", help="the knowledge base")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True)
+    ingest = kb_sub.add_parser("ingest", help="add articles")
+    ingest.add_argument("paths", nargs="+")
+    ingest.set_defaults(func=cmd_kb_ingest)
+    search = kb_sub.add_parser("search", help="search the knowledge base")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_kb_search)
+
+    outbox = sub.add_parser("outbox", help="messages sent in the embedded default")
+    outbox.add_argument("--json", action="store_true")
+    outbox.set_defaults(func=cmd_outbox)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

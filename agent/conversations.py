@@ -1,0 +1,298 @@
+"""Conversations, messages, tickets, one-time codes and the outbox, in one SQL database.
+
+SQLite under the data dir by default, PostgreSQL by ``database_url``: the same SQLAlchemy
+models either way. Every inbound message is stored before it is processed, and a
+provider/client message id is unique per channel, so a retried delivery is answered from
+what was stored rather than processed twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from agent.identity import StoredCode
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the conversation schema."""
+
+
+class Conversation(Base):
+    """One thread with a shopper on one channel."""
+
+    __tablename__ = "conversations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    owner: Mapped[str] = mapped_column(String(16), default="bot")
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Message(Base):
+    """A message in or out; outbound ones keep their parts, payload and turn result."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("channel", "provider_id", name="uq_message_provider"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(8))
+    author: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    provider_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    reply_to: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    delivery_state: Mapped[str] = mapped_column(String(16), default="received")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Ticket(Base):
+    """A handoff to a person: why, a summary, and the transcript at that moment."""
+
+    __tablename__ = "tickets"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OneTimeCode(Base):
+    """A one-time code's hash, expiry and failed attempts."""
+
+    __tablename__ = "one_time_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    customer_id: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxMessage(Base):
+    """A message the agent sent where no provider is configured (the embedded default)."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _aware(instant: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored as UTC."""
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout for several processes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class DuplicateMessage(Exception):
+    """An inbound message whose provider id was already stored."""
+
+    def __init__(self, message_id: int) -> None:
+        super().__init__(f"message already stored as {message_id}")
+        self.message_id = message_id
+
+
+class ConversationStore:
+    """Reads and writes of the conversation database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        Base.metadata.create_all(engine)
+
+    def _session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def ensure_conversation(self, conversation_id: str, channel: str,
+                            now: datetime) -> Conversation:
+        """The conversation, created on its first message."""
+        with self._session() as session:
+            found = session.get(Conversation, conversation_id)
+            if found is not None:
+                return found
+            conversation = Conversation(id=conversation_id, channel=channel, topics=[],
+                                        created_at=now, updated_at=now)
+            session.add(conversation)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                existing = session.get(Conversation, conversation_id)
+                assert existing is not None
+                return existing
+            return conversation
+
+    def conversation(self, conversation_id: str) -> Conversation | None:
+        """The conversation, if it exists."""
+        with self._session() as session:
+            return session.get(Conversation, conversation_id)
+
+    def update_conversation(self, conversation_id: str, now: datetime, **values: Any) -> None:
+        """Set fields of a conversation (owner, customer_id, topics, status)."""
+        with self._session() as session:
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(updated_at=now, **values))
+            session.commit()
+
+    def record_inbound(self, conversation_id: str, channel: str, text: str,
+                       provider_id: str | None, now: datetime) -> int:
+        """Store an inbound message before it is processed; raise DuplicateMessage if seen."""
+        with self._session() as session:
+            message = Message(conversation_id=conversation_id, channel=channel,
+                              direction="in", author="customer", text=text,
+                              provider_id=provider_id, parts=[], created_at=now)
+            session.add(message)
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                existing = session.scalar(select(Message.id).where(
+                    Message.channel == channel, Message.provider_id == provider_id))
+                if existing is None:
+                    raise
+                raise DuplicateMessage(existing) from None
+            return message.id
+
+    def record_outbound(self, conversation_id: str, channel: str, reply_to: int, text: str,
+                        parts: list[dict[str, Any]], result: dict[str, Any],
+                        delivery_state: str, now: datetime) -> int:
+        """Store the agent's reply with its parts and the full turn result."""
+        with self._session() as session:
+            message = Message(conversation_id=conversation_id, channel=channel,
+                              direction="out", author="agent", text=text, reply_to=reply_to,
+                              parts=parts, result=result, delivery_state=delivery_state,
+                              created_at=now)
+            session.add(message)
+            session.commit()
+            return message.id
+
+    def result_for(self, inbound_id: int) -> dict[str, Any] | None:
+        """The turn result already produced for an inbound message, if any."""
+        with self._session() as session:
+            return session.scalar(select(Message.result).where(
+                Message.reply_to == inbound_id, Message.direction == "out"))
+
+    def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's messages, oldest first, as plain dicts."""
+        with self._session() as session:
+            rows = session.scalars(select(Message).where(
+                Message.conversation_id == conversation_id).order_by(Message.id))
+            return [{"direction": m.direction, "author": m.author, "text": m.text,
+                     "parts": m.parts, "at": _aware(m.created_at).isoformat()} for m in rows]
+
+    def create_ticket(self, conversation_id: str, reason: str, summary: str,
+                      now: datetime) -> str:
+        """File a handoff ticket with the transcript as it stands."""
+        ticket_id = f"T-{uuid.uuid4().hex[:8].upper()}"
+        transcript = self.transcript(conversation_id)
+        with self._session() as session:
+            session.add(Ticket(id=ticket_id, conversation_id=conversation_id, reason=reason,
+                               summary=summary, transcript=transcript, created_at=now))
+            session.commit()
+        return ticket_id
+
+    def tickets(self, conversation_id: str | None = None) -> list[Ticket]:
+        """Tickets, newest first; of one conversation when given."""
+        with self._session() as session:
+            query = select(Ticket).order_by(Ticket.created_at.desc())
+            if conversation_id is not None:
+                query = query.where(Ticket.conversation_id == conversation_id)
+            return list(session.scalars(query))
+
+    def add_outbox(self, conversation_id: str, channel: str, recipient: str, kind: str,
+                   body: str, now: datetime, subject: str = "") -> None:
+        """Record a message sent to the outbox."""
+        with self._session() as session:
+            session.add(OutboxMessage(conversation_id=conversation_id, channel=channel,
+                                      recipient=recipient, kind=kind, subject=subject,
+                                      body=body, created_at=now))
+            session.commit()
+
+    def outbox(self) -> list[OutboxMessage]:
+        """Everything in the outbox, oldest first."""
+        with self._session() as session:
+            return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+    # one-time codes (agent.identity.CodeStore)
+
+    def save_code(self, conversation_id: str, customer_id: str, code_hash: str,
+                  created_at: datetime, expires_at: datetime) -> None:
+        """Keep a new code and retire the conversation's earlier ones."""
+        with self._session() as session:
+            session.execute(update(OneTimeCode).where(
+                OneTimeCode.conversation_id == conversation_id).values(used=True))
+            session.add(OneTimeCode(conversation_id=conversation_id, customer_id=customer_id,
+                                    code_hash=code_hash, created_at=created_at,
+                                    expires_at=expires_at))
+            session.commit()
+
+    def active_code(self, conversation_id: str) -> StoredCode | None:
+        """The newest unused code of the conversation."""
+        with self._session() as session:
+            row = session.scalar(select(OneTimeCode).where(
+                OneTimeCode.conversation_id == conversation_id,
+                OneTimeCode.used.is_(False)).order_by(OneTimeCode.id.desc()))
+            if row is None:
+                return None
+            return StoredCode(id=row.id, customer_id=row.customer_id, code_hash=row.code_hash,
+                              expires_at=_aware(row.expires_at), attempts=row.attempts)
+
+    def record_attempt(self, code_id: int) -> None:
+        """Count a failed attempt."""
+        with self._session() as session:
+            session.execute(update(OneTimeCode).where(OneTimeCode.id == code_id)
+                            .values(attempts=OneTimeCode.attempts + 1))
+            session.commit()
+
+    def mark_used(self, code_id: int) -> None:
+        """Retire a code that verified."""
+        with self._session() as session:
+            session.execute(update(OneTimeCode).where(OneTimeCode.id == code_id)
+                            .values(used=True))
+            session.commit()

@@ -1,0 +1,101 @@
+"""The composition root: builds one process's services, graph and turn service from Settings.
+
+Everything heavy (the embedding model, Chroma, the databases, the example embeddings of
+the router) is created here once and shared by every turn.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+
+from agent.brain.offline import OfflineBrain
+from agent.clock import Clock, FixedClock, SystemClock
+from agent.commerce.demo import DemoStore
+from agent.commerce.source import OrderSource
+from agent.config import Settings
+from agent.conversations import ConversationStore, make_engine
+from agent.graph import build_graph
+from agent.identity import OneTimeCodes, StorefrontTokens
+from agent.knowledge import MemoisedSearch
+from agent.services import Services
+from agent.turns import TurnService
+from channels.render import render
+from knowledge_base.embedder import Embedder
+from knowledge_base.ingest import ingest_demo_if_empty
+from knowledge_base.search import IngestReport, KnowledgeBase
+from skills.base import PrerequisiteEnv
+from skills.registry import SkillRegistry, SkillStatus, default_skills
+
+
+@dataclass
+class Runtime:
+    """A running agent: its services, its knowledge base and the turn service."""
+
+    settings: Settings
+    services: Services
+    knowledge_base: KnowledgeBase
+    memo: MemoisedSearch
+    turns: TurnService
+    checkpoints: sqlite3.Connection
+
+    def refresh_skills(self) -> list[SkillStatus]:
+        """Re-check every skill's prerequisites."""
+        env = PrerequisiteEnv(settings=self.settings, knowledge=self.memo)
+        return self.services.skills.refresh(env)
+
+    def ingest(self, paths: Sequence[Path]) -> IngestReport:
+        """Add articles to the knowledge base, then re-check what depends on content."""
+        report = self.knowledge_base.ingest(paths)
+        self.memo.clear()
+        self.refresh_skills()
+        return report
+
+    def close(self) -> None:
+        """Release the checkpoint connection and database pool."""
+        self.checkpoints.close()
+        self.services.store.engine.dispose()
+
+
+def make_clock(settings: Settings) -> Clock:
+    """A fixed clock when ``settings.now`` is set (tests, evals), else the system clock."""
+    return FixedClock(settings.now) if settings.now else SystemClock()
+
+
+def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
+                  source: OrderSource | None = None, ingest_demo: bool = True) -> Runtime:
+    """Wire a whole agent from settings; ``embedder``/``source`` may be shared or swapped."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    clock = make_clock(settings)
+    embedder = embedder or Embedder()
+    knowledge_base = KnowledgeBase.open(settings.chroma_path, settings.kb_collection, embedder,
+                                        settings.kb_score_floor)
+    if ingest_demo:
+        ingest_demo_if_empty(knowledge_base)
+    memo = MemoisedSearch(knowledge_base)
+    skills = SkillRegistry(default_skills())
+    store = ConversationStore(make_engine(settings.resolved_database_url()))
+    secret = settings.resolved_secret_key()
+    services = Services(
+        settings=settings, clock=clock, store=store,
+        source=source or DemoStore(anchor=clock.now()), knowledge=memo,
+        brain=OfflineBrain(embedder, {s.name: s.examples for s in skills}),
+        skills=skills, codes=OneTimeCodes(store, secret), tokens=StorefrontTokens(secret),
+        policy=settings.store_policy(),
+    )
+    checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
+    saver = SqliteSaver(checkpoints)
+    saver.setup()
+    graph = build_graph(services, saver)
+    runtime = Runtime(settings=settings, services=services, knowledge_base=knowledge_base,
+                      memo=memo, turns=TurnService(services, graph, render),
+                      checkpoints=checkpoints)
+    runtime.refresh_skills()
+    return runtime

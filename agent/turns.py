@@ -1,0 +1,151 @@
+"""One turn end to end: store the inbound message, run the graph, render, deliver, record.
+
+``TurnService.handle`` is what every entry point calls (CLI, HTTP, later webhooks and
+evals). A message whose client/provider id was already handled gets the stored result
+back instead of a second reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from agent.conversations import DuplicateMessage
+from agent.services import Services
+from skills.parts import Channel, Part, parts_from_json
+
+MAX_TEXT_CHARS = 4000
+
+Renderer = Callable[[Sequence[Part], Channel], dict[str, Any]]
+
+
+class TurnError(Exception):
+    """A turn that cannot be taken as given; the message says why."""
+
+
+class DuplicateInFlight(TurnError):
+    """The same message id is being processed right now."""
+
+
+class InboundMessage(BaseModel):
+    """A shopper's message as an entry point hands it to the engine."""
+
+    conversation_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@+-]+$")
+    channel: Channel
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    claimed_email: str | None = Field(default=None, max_length=254)
+    storefront_token: str | None = Field(default=None, max_length=2048)
+    sender: str | None = Field(default=None, max_length=254)
+    client_message_id: str | None = Field(default=None, max_length=128)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        return value.replace("\x00", "")
+
+
+class Rendered(BaseModel):
+    """The reply as the channel receives it."""
+
+    channel: str
+    payload: dict[str, Any]
+
+
+class TurnResult(BaseModel):
+    """Everything a turn decided and said; the CLI's ``--json`` and the HTTP API's body."""
+
+    conversation_id: str
+    skill: str | None
+    confidence: float
+    status: Literal["resolved", "needs_identity", "awaiting", "redirect", "handoff"]
+    redirect_to: str | None
+    topics: list[str]
+    identity: Literal["anonymous", "contact_matched", "verified"]
+    handoff: dict[str, Any] | None
+    parts: list[dict[str, Any]]
+    rendered: Rendered
+    trace: list[dict[str, Any]]
+
+
+def reply_recipient(message: InboundMessage, services: Services,
+                    customer_id: str | None) -> str:
+    """Where a reply on SMS, WhatsApp or email goes: the sender, else the contact on file."""
+    if message.sender:
+        return message.sender
+    customer = services.source.customer(customer_id) if customer_id else None
+    if customer is None and message.claimed_email:
+        return message.claimed_email
+    if customer is None:
+        return "unknown"
+    if message.channel in (Channel.SMS, Channel.WHATSAPP) and customer.phone:
+        return customer.phone
+    return customer.email
+
+
+class TurnService:
+    """Takes turns: the only path from an inbound message to a recorded reply."""
+
+    def __init__(self, services: Services, graph: Any, render: Renderer) -> None:
+        self._services = services
+        self._graph = graph
+        self._render = render
+
+    def handle(self, message: InboundMessage) -> TurnResult:
+        """Process one inbound message and return the turn's result."""
+        store, now = self._services.store, self._services.clock.now()
+        store.ensure_conversation(message.conversation_id, message.channel.value, now)
+        try:
+            inbound_id = store.record_inbound(message.conversation_id, message.channel.value,
+                                              message.text, message.client_message_id, now)
+        except DuplicateMessage as duplicate:
+            stored = store.result_for(duplicate.message_id)
+            if stored is None:
+                raise DuplicateInFlight("this message is already being processed") from None
+            return TurnResult.model_validate(stored)
+
+        state = self._graph.invoke(
+            {"conversation_id": message.conversation_id, "channel": message.channel.value,
+             "inbound": {"text": message.text, "claimed_email": message.claimed_email,
+                         "storefront_token": message.storefront_token,
+                         "sender": message.sender}},
+            config={"configurable": {"thread_id": message.conversation_id}},
+        )
+        parts = parts_from_json(state.get("parts", []))
+        payload = self._render(parts, message.channel)
+        silent = bool(state.get("silent"))
+        result = TurnResult(
+            conversation_id=message.conversation_id,
+            skill=state.get("redirect_from") or state.get("skill"),
+            confidence=round(float(state.get("confidence") or 0.0), 4),
+            status=state.get("status") or "resolved",
+            redirect_to=state.get("redirect_to"),
+            topics=list(state.get("topics", [])),
+            identity=state.get("identity") or "anonymous",
+            handoff=state.get("handoff"),
+            parts=state.get("parts", []),
+            rendered=Rendered(channel=message.channel.value, payload=payload),
+            trace=state.get("trace", []),
+        )
+        known_customer = state.get("customer_id") or state.get("claimed_customer_id")
+        delivery = "not_sent" if silent else self._deliver(message, payload, known_customer)
+        text = " ".join(p["text"] for p in result.parts if p.get("type") == "text")
+        store.record_outbound(message.conversation_id, message.channel.value, inbound_id, text,
+                              result.parts, result.model_dump(mode="json"), delivery,
+                              self._services.clock.now())
+        return result
+
+    def _deliver(self, message: InboundMessage, payload: dict[str, Any],
+                 customer_id: str | None) -> str:
+        """Webchat replies go back in the response; other channels go to the outbox."""
+        if message.channel is Channel.WEBCHAT:
+            return "delivered"
+        body = payload.get("text") if message.channel is Channel.EMAIL else payload.get("body")
+        self._services.store.add_outbox(
+            message.conversation_id, message.channel.value,
+            reply_recipient(message, self._services, customer_id), "reply", str(body or ""),
+            self._services.clock.now(), subject=str(payload.get("subject", "")))
+        return "queued"

@@ -1,0 +1,1 @@
+"""Tests of the commerce package: models, order sources, the demo store."""

@@ -1,0 +1,72 @@
+"""Shared fixtures: one embedding model and one ingested knowledge base per test session.
+
+Each test that takes turns gets its own runtime (own SQLite database and checkpoints) on
+a fixed clock, sharing the embedder and the demo knowledge base so nothing heavy is
+loaded per test.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.config import Settings
+from agent.runtime import Runtime, build_runtime
+from knowledge_base.embedder import Embedder
+from knowledge_base.ingest import ingest_demo_if_empty
+from knowledge_base.search import KnowledgeBase
+
+FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """The packaged all-MiniLM-L6-v2 model, loaded once for the whole run."""
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def demo_chroma(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Chroma directory with the demo articles ingested once."""
+    path = tmp_path_factory.mktemp("chroma")
+    ingest_demo_if_empty(KnowledgeBase.open(path, "knowledge_base", embedder))
+    return path
+
+
+RuntimeFactory = Callable[..., Runtime]
+
+
+@pytest.fixture
+def make_runtime(embedder: Embedder, demo_chroma: Path,
+                 tmp_path: Path) -> Iterator[RuntimeFactory]:
+    """Build runtimes on the fixed clock with a fresh database; settings may be overridden."""
+    built: list[Runtime] = []
+
+    def factory(**overrides: Any) -> Runtime:
+        values: dict[str, Any] = {"data_dir": tmp_path / f"data{len(built)}",
+                                  "chroma_dir": demo_chroma, "now": FIXED_NOW,
+                                  "secret_key": "test-secret"}
+        values.update(overrides)
+        runtime = build_runtime(Settings(**values), embedder=embedder)
+        built.append(runtime)
+        return runtime
+
+    yield factory
+    for runtime in built:
+        runtime.close()
+
+
+@pytest.fixture
+def runtime(make_runtime: RuntimeFactory) -> Runtime:
+    """A runtime with the embedded defaults on the fixed clock."""
+    return make_runtime()
