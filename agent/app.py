@@ -13,9 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.runtime import Runtime
-from agent.turns import MAX_TEXT_CHARS, DuplicateInFlight, InboundMessage, TurnResult
+from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
 from skills.parts import Channel
 
 MAX_BODY_BYTES = 64 * 1024
@@ -27,17 +29,56 @@ class TurnRequest(BaseModel):
     conversation_id: str | None = Field(default=None, min_length=1, max_length=64,
                                         pattern=r"^[A-Za-z0-9_.:@+-]+$")
     channel: Channel = Channel.WEBCHAT
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: MessageText
     as_email: str | None = Field(default=None, max_length=254)
     storefront_token: str | None = Field(default=None, max_length=2048)
     sender: str | None = Field(default=None, max_length=254)
     client_message_id: str | None = Field(default=None, max_length=128)
 
 
+class BodySizeLimit:
+    """Refuse request bodies over ``max_bytes`` with a 413, declared length or not (chunked)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check Content-Length up front, then count the bytes as they arrive."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await JSONResponse(status_code=413, content={"error": self.too_large})(
+                scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise StarletteHTTPException(status_code=413, detail=self.too_large)
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+    @property
+    def too_large(self) -> str:
+        """The error sentence for an oversized body."""
+        return f"body larger than {self.max_bytes} bytes"
+
+
 def describe_errors(errors: list[Any]) -> str:
     """Validation errors in one sentence: ``channel: Input should be 'webchat', ...``."""
     described = []
     for error in errors:
+        if error.get("type") == "json_invalid":
+            described.append("body: invalid JSON")
+            continue
         where = ".".join(str(p) for p in error.get("loc", ()) if p != "body")
         described.append(f"{where or 'body'}: {error.get('msg', 'invalid')}")
     return "; ".join(described)
@@ -46,6 +87,11 @@ def describe_errors(errors: list[Any]) -> str:
 def create_app(runtime: Runtime) -> FastAPI:
     """The FastAPI application over one runtime."""
     app = FastAPI(title="customer-agent", version="0.1.0")
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(status_code=exc.status_code, content={"error": exc.detail})
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -53,14 +99,6 @@ def create_app(runtime: Runtime) -> FastAPI:
             "error": describe_errors(list(exc.errors())),
             "detail": [{"loc": list(e.get("loc", ())), "msg": e.get("msg")}
                        for e in exc.errors()]})
-
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse(status_code=413,
-                                content={"error": f"body larger than {MAX_BODY_BYTES} bytes"})
-        return await call_next(request)
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:

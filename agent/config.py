@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     return_window_days: int = 30
 
     route_confidence_floor: float = 0.5
-    kb_score_floor: float = 0.35
+    kb_score_floor: float = 0.36
     kb_collection: str = "knowledge_base"
 
     @property

@@ -9,7 +9,7 @@ what was stored rather than processed twice.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -19,17 +19,38 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from agent.identity import StoredCode
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An instant stored in UTC and read back timezone-aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store every instant as UTC (naive values are taken to be UTC already)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None,
+                             dialect: Dialect) -> datetime | None:
+        """Read back an aware UTC instant (SQLite returns naive ones)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -46,15 +67,16 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     owner: Mapped[str] = mapped_column(String(16), default="bot")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Message(Base):
     """A message in or out; outbound ones keep their parts, payload and turn result."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("channel", "provider_id", name="uq_message_provider"),)
+    __table_args__ = (UniqueConstraint("conversation_id", "channel", "provider_id",
+                                       name="uq_message_provider"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -66,7 +88,8 @@ class Message(Base):
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Ticket(Base):
@@ -79,7 +102,7 @@ class Ticket(Base):
     summary: Mapped[str] = mapped_column(Text)
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="open")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OneTimeCode(Base):
@@ -92,8 +115,8 @@ class OneTimeCode(Base):
     code_hash: Mapped[str] = mapped_column(String(128))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     used: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class OutboxMessage(Base):
@@ -107,12 +130,9 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(255), default="")
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-def _aware(instant: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored as UTC."""
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
 def make_engine(url: str) -> Engine:
@@ -182,22 +202,47 @@ class ConversationStore:
 
     def record_inbound(self, conversation_id: str, channel: str, text: str,
                        provider_id: str | None, now: datetime) -> int:
-        """Store an inbound message before it is processed; raise DuplicateMessage if seen."""
+        """Store an inbound message before it is processed; raise DuplicateMessage if seen.
+
+        A provider/client message id is unique within its conversation and channel.
+        """
         with self._session() as session:
             message = Message(conversation_id=conversation_id, channel=channel,
                               direction="in", author="customer", text=text,
-                              provider_id=provider_id, parts=[], created_at=now)
+                              provider_id=provider_id, parts=[], created_at=now,
+                              delivery_state="processing", attempted_at=now)
             session.add(message)
             try:
                 session.commit()
             except IntegrityError:
                 session.rollback()
                 existing = session.scalar(select(Message.id).where(
-                    Message.channel == channel, Message.provider_id == provider_id))
+                    Message.conversation_id == conversation_id, Message.channel == channel,
+                    Message.provider_id == provider_id))
                 if existing is None:
                     raise
                 raise DuplicateMessage(existing) from None
             return message.id
+
+    def mark_inbound(self, message_id: int, state: str) -> None:
+        """Record how processing an inbound message ended (processed or failed)."""
+        with self._session() as session:
+            session.execute(update(Message).where(Message.id == message_id)
+                            .values(delivery_state=state))
+            session.commit()
+
+    def reclaim_inbound(self, message_id: int, now: datetime, stale_after: timedelta) -> bool:
+        """Take a failed (or abandoned) inbound message up again; False if it is in flight."""
+        with self._session() as session:
+            claimed = session.execute(
+                update(Message).where(
+                    Message.id == message_id, Message.direction == "in",
+                    (Message.delivery_state == "failed")
+                    | ((Message.delivery_state == "processing")
+                       & (Message.attempted_at < now - stale_after)))
+                .values(delivery_state="processing", attempted_at=now))
+            session.commit()
+            return bool(getattr(claimed, "rowcount", 0))
 
     def record_outbound(self, conversation_id: str, channel: str, reply_to: int, text: str,
                         parts: list[dict[str, Any]], result: dict[str, Any],
@@ -209,6 +254,8 @@ class ConversationStore:
                               parts=parts, result=result, delivery_state=delivery_state,
                               created_at=now)
             session.add(message)
+            session.execute(update(Message).where(Message.id == reply_to)
+                            .values(delivery_state="processed"))
             session.commit()
             return message.id
 
@@ -224,7 +271,7 @@ class ConversationStore:
             rows = session.scalars(select(Message).where(
                 Message.conversation_id == conversation_id).order_by(Message.id))
             return [{"direction": m.direction, "author": m.author, "text": m.text,
-                     "parts": m.parts, "at": _aware(m.created_at).isoformat()} for m in rows]
+                     "parts": m.parts, "at": m.created_at.isoformat()} for m in rows]
 
     def create_ticket(self, conversation_id: str, reason: str, summary: str,
                       now: datetime) -> str:
@@ -281,7 +328,7 @@ class ConversationStore:
             if row is None:
                 return None
             return StoredCode(id=row.id, customer_id=row.customer_id, code_hash=row.code_hash,
-                              expires_at=_aware(row.expires_at), attempts=row.attempts)
+                              expires_at=row.expires_at, attempts=row.attempts)
 
     def record_attempt(self, code_id: int) -> None:
         """Count a failed attempt."""

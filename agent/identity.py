@@ -67,7 +67,7 @@ class StorefrontTokens:
             if int(claims["exp"]) <= now.timestamp():
                 return None
             subject = claims["sub"]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, OverflowError):
             return None
         return subject if isinstance(subject, str) and subject else None
 

@@ -8,15 +8,27 @@ back instead of a second reply.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from datetime import timedelta
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field
 
 from agent.conversations import DuplicateMessage
 from agent.services import Services
 from skills.parts import Channel, Part, parts_from_json
 
 MAX_TEXT_CHARS = 4000
+ABANDONED_AFTER = timedelta(minutes=2)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be blank")
+    return value.replace("\x00", "")
+
+
+MessageText = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_CHARS),
+                        AfterValidator(_not_blank)]
 
 Renderer = Callable[[Sequence[Part], Channel], dict[str, Any]]
 
@@ -34,18 +46,11 @@ class InboundMessage(BaseModel):
 
     conversation_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:@+-]+$")
     channel: Channel
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: MessageText
     claimed_email: str | None = Field(default=None, max_length=254)
     storefront_token: str | None = Field(default=None, max_length=2048)
     sender: str | None = Field(default=None, max_length=254)
     client_message_id: str | None = Field(default=None, max_length=128)
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be blank")
-        return value.replace("\x00", "")
 
 
 class Rendered(BaseModel):
@@ -103,10 +108,20 @@ class TurnService:
                                               message.text, message.client_message_id, now)
         except DuplicateMessage as duplicate:
             stored = store.result_for(duplicate.message_id)
-            if stored is None:
+            if stored is not None:
+                return TurnResult.model_validate(stored)
+            if not store.reclaim_inbound(duplicate.message_id, now, ABANDONED_AFTER):
                 raise DuplicateInFlight("this message is already being processed") from None
-            return TurnResult.model_validate(stored)
+            inbound_id = duplicate.message_id
+        try:
+            return self._take_turn(message, inbound_id)
+        except Exception:
+            store.mark_inbound(inbound_id, "failed")
+            raise
 
+    def _take_turn(self, message: InboundMessage, inbound_id: int) -> TurnResult:
+        """Run the graph for a stored inbound message, then render, deliver and record."""
+        store = self._services.store
         state = self._graph.invoke(
             {"conversation_id": message.conversation_id, "channel": message.channel.value,
              "inbound": {"text": message.text, "claimed_email": message.claimed_email,

@@ -49,7 +49,7 @@ from knowledge_base.errors import KnowledgeBaseError
 from knowledge_base.lexical import LexicalIndex, tokenize
 from knowledge_base.store import SectionStore, StoredSection, open_chroma
 
-DEFAULT_SCORE_FLOOR = 0.35
+DEFAULT_SCORE_FLOOR = 0.36
 DENSE_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.25
 DENSE_GATE = 0.5

@@ -21,8 +21,9 @@ from skills.base import (
 from skills.order_editing import talk_to_person_reply
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 WORD = re.compile(r"[a-z0-9€%]+")
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
 STOP_WORDS = frozenset({
     "a", "an", "the", "is", "are", "do", "does", "can", "i", "you", "your", "my", "me", "to",
     "of", "for", "in", "on", "and", "or", "what", "how", "when", "where", "which", "it", "be",
@@ -35,17 +36,34 @@ def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
+def reflow(section_text: str) -> list[str]:
+    """Blocks of a section: wrapped lines joined, each list item on its own, ending in a stop."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for raw in section_text.splitlines():
+        line = raw.strip()
+        if not line or LIST_ITEM.match(line):
+            if current:
+                blocks.append(current)
+            current = [LIST_ITEM.sub("", line)] if line else []
+            continue
+        current.append(line.strip("#* "))
+    if current:
+        blocks.append(current)
+    joined = [" ".join(part for part in block if part) for block in blocks]
+    return [b if b[-1] in ".!?:" else f"{b}." for b in joined if b]
+
+
 def extract_answer(question: str, section_text: str) -> str:
     """The sentences of a section that share the most words with the question, in order."""
-    lines = [ln.strip(" -*#\t") for ln in section_text.splitlines()]
-    lines = [ln if ln[-1] in ".!?:" else f"{ln}." for ln in lines if ln]
-    sentences = [s for ln in lines for s in SENTENCE_END.split(ln) if s.strip()]
+    sentences = [s for block in reflow(section_text) for s in SENTENCE_END.split(block)
+                 if s.strip()]
     if len(sentences) <= MAX_SENTENCES:
         return " ".join(sentences)
     wanted = content_words(question)
-    ranked = sorted(range(len(sentences)),
-                    key=lambda i: (-len(wanted & content_words(sentences[i])), i))
-    keep = sorted(ranked[:MAX_SENTENCES])
+    overlap = [len(wanted & content_words(sentence)) for sentence in sentences]
+    ranked = sorted((i for i in range(len(sentences)) if overlap[i]), key=lambda i: -overlap[i])
+    keep = sorted(ranked[:MAX_SENTENCES]) or list(range(MAX_SENTENCES))
     return " ".join(sentences[i] for i in keep)
 
 
@@ -73,6 +91,7 @@ class FaqSkill(Skill):
         "where is your store located",
         "do you offer free shipping",
         "how can I contact customer service",
+        "which email address can I write to",
         "do you sell wholesale",
         "is the jacket waterproof",
         "can I pay with Klarna",

@@ -187,7 +187,7 @@ def return_decision(
         reason = f"{TAG_WORDS.get(excluded[0], excluded[0])}: can't be returned"
     elif now >= (deadline := item.delivered_at + policy.return_window):
         reason_code = Reason.WINDOW_CLOSED
-        reason = f"return window closed on {format_local_time(deadline, now, timezone)}"
+        reason = f"return window closed at {format_local_time(deadline, now, timezone)}"
     else:
         reason_code = Reason.ALLOWED
         reason = f"can be returned until {format_local_time(deadline, now, timezone)}"

@@ -21,15 +21,16 @@ GREETING = re.compile(
     r"dzień dobry|привіт|вітаю|你好|您好)( there)?[\s!.,]*$", re.I)
 
 YES = re.compile(r"^\s*(yes|yeah|yep|yup|sure|ok(ay)?|please do|correct|right|y)\b", re.I)
-NO = re.compile(r"^\s*(no|nope|nah|not really|don't|do not|n)\b", re.I)
+NO = re.compile(r"^\s*(no|nope|nah|not really|don't|do not|n)\b(?! (problem|worries))", re.I)
 
 CHANGE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cancel", re.compile(r"\bcancel", re.I)),
+    ("address", re.compile(r"\baddress\b|\bmoved\b|\bship (it )?to\b|\bdeliver(y)? to\b", re.I)),
     ("add_item", re.compile(
         r"\badd\b.*\b(to|onto|in)\b.*\border\b|\badd (another|one more|an item|something|"
         r"a |an )", re.I)),
-    ("address", re.compile(r"\baddress\b|\bmoved\b|\bship (it )?to\b|\bdeliver(y)? to\b", re.I)),
-    ("size", re.compile(r"\bsizes?\b|\bsmaller\b|\bbigger\b|\blarger\b", re.I)),
+    ("size", re.compile(r"\bsizes?\b|\bsmaller\b|\bbigger\b|\blarger\b|"
+                        r"\b(small|medium|large|xs|xl|xxl)\b", re.I)),
     ("color", re.compile(r"\bcolou?rs?\b|\b(black|blue|red|green|grey|gray|navy|olive)\b",
                          re.I)),
     ("quantity", re.compile(r"\bquantity\b|\bhow many\b|\bonly need\b|\binstead of\b", re.I)),
@@ -54,7 +55,7 @@ def extract_order_number(text: str) -> str | None:
 
 def extract_code(text: str) -> str | None:
     """A 6-digit one-time code (``123456``, ``123 456``, ``123-456``) that is not an order."""
-    without = ORDER_PREFIXED.sub(" ", EMAIL.sub(" ", text))
+    without = PHONE.sub(" ", ORDER_PREFIXED.sub(" ", EMAIL.sub(" ", text)))
     for match in CODE.finditer(without):
         start, end = match.span()
         if start > 0 and without[start - 1].isdigit():
@@ -68,6 +69,8 @@ def extract_code(text: str) -> str | None:
 def normalise_phone(text: str) -> str:
     """``+45 33 12-34 56`` -> ``+4533123456``."""
     digits = re.sub(r"[^\d+]", "", text)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
     return digits if digits.startswith("+") else f"+{digits}"
 
 
