@@ -21,7 +21,7 @@ run: install
 	$(BIN)/customer-agent serve
 
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/ruff check .
