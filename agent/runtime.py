@@ -91,6 +91,8 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
         policy=settings.store_policy(),
     )
     checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
+    checkpoints.execute("PRAGMA journal_mode=WAL")
+    checkpoints.execute("PRAGMA synchronous=NORMAL")
     saver = SqliteSaver(checkpoints)
     saver.setup()
     graph = build_graph(services, saver)

@@ -128,6 +128,7 @@ class TurnService:
                          "storefront_token": message.storefront_token,
                          "sender": message.sender}},
             config={"configurable": {"thread_id": message.conversation_id}},
+            durability="exit",
         )
         parts = parts_from_json(state.get("parts", []))
         payload = self._render(parts, message.channel)

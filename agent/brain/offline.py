@@ -29,7 +29,7 @@ class OfflineBrain:
 
     def understand(self, text: str, allowed_skills: Sequence[str]) -> Understanding:
         """Route ``text`` among the allowed skills and extract its entities."""
-        vector = self._embedder.embed([text])[0]
+        vector = self._embedder.embed_one(text)
         route = self._router.route(vector, allowed_skills)
         return Understanding(
             skill=route.skill,

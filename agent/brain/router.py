@@ -21,6 +21,10 @@ class TextEmbedder(Protocol):
         """One normalised row per text."""
         ...
 
+    def embed_one(self, text: str) -> np.ndarray:
+        """One text's vector (cached, so the knowledge base reuses the router's work)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Calibration:
