@@ -21,12 +21,15 @@ from agent.turns import InboundMessage, TurnResult
 from skills.parts import Channel
 
 CHANNELS = [c.value for c in Channel]
+BRAINS = ["offline", "llm"]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if getattr(args, "data_dir", None):
         settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    if getattr(args, "brain", None):
+        settings = settings.model_copy(update={"brain": args.brain})
     return settings
 
 
@@ -210,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--channel", choices=CHANNELS, default="webchat")
     chat.add_argument("--as", dest="as_email", metavar="EMAIL")
     chat.add_argument("--conversation")
+    chat.add_argument("--brain", choices=BRAINS, help="offline (default) or llm")
     chat.set_defaults(func=cmd_chat)
 
     say = sub.add_parser("say", help="take one turn")
@@ -218,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     say.add_argument("--as", dest="as_email", metavar="EMAIL")
     say.add_argument("--verified", metavar="EMAIL")
     say.add_argument("--json", action="store_true")
+    say.add_argument("--brain", choices=BRAINS, help="offline (default) or llm")
     say.add_argument("text")
     say.set_defaults(func=cmd_say)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +27,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+
+    brain: Literal["offline", "llm"] = "offline"
+    order_source: Literal["demo", "shopify"] = "demo"
 
     store_name: str = "Fjord & Fell"
     store_timezone: str = "Europe/Copenhagen"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 
-from agent.brain.offline import OfflineBrain
+from agent.brain.factory import make_brain
 from agent.clock import Clock, FixedClock, SystemClock
-from agent.commerce.demo import DemoStore
+from agent.commerce.factory import make_order_source
 from agent.commerce.source import OrderSource
 from agent.config import Settings
 from agent.conversations import ConversationStore, make_engine
@@ -85,8 +85,8 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
     secret = settings.resolved_secret_key()
     services = Services(
         settings=settings, clock=clock, store=store,
-        source=source or DemoStore(anchor=clock.now()), knowledge=memo,
-        brain=OfflineBrain(embedder, {s.name: s.examples for s in skills}),
+        source=source or make_order_source(settings, clock), knowledge=memo,
+        brain=make_brain(settings, embedder, {s.name: s.examples for s in skills}),
         skills=skills, codes=OneTimeCodes(store, secret), tokens=StorefrontTokens(secret),
         policy=settings.store_policy(),
     )
