@@ -11,9 +11,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+from pydantic import BaseModel
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skills.policy import StorePolicy
+
+
+class DiscountCode(BaseModel):
+    """A discount code the merchant configured; only shareable, active ones are ever shared."""
+
+    code: str
+    description: str
+    shareable: bool = False
+    active: bool = True
+    expires_at: datetime | None = None
 
 
 class Settings(BaseSettings):
@@ -37,6 +48,17 @@ class Settings(BaseSettings):
     returns_url_template: str = "{base_url}/returns?order={order_number}"
     login_url_template: str = "{base_url}/account/login"
     support_reply_time: str = "within 1 business day"
+    support_email: str = "support@fjordandfell.example"
+    business_hours: str = "Mon-Fri 09:00-17:00"
+    holidays: list[str] = []
+
+    pinned_product_ids: list[str] = []
+    discount_codes: list[DiscountCode] = [
+        DiscountCode(code="WELCOME10", description="10% off your first order",
+                     shareable=True),
+        DiscountCode(code="STAFF40", description="staff discount", shareable=False),
+    ]
+    product_url_template: str = "{base_url}/products/{product_id}"
 
     secret_key: str | None = None
     now: datetime | None = None

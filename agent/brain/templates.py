@@ -65,3 +65,8 @@ TEMPLATES: dict[str, str] = {
     "handoff.unavailable": "I can't do that for you here, so I've passed it to our customer "
                            "care team.",
 }
+
+# The skills' own templates live in templates_skills.py; they are part of the English set.
+from agent.brain.templates_skills import SKILL_TEMPLATES  # noqa: E402
+
+TEMPLATES.update(SKILL_TEMPLATES)
