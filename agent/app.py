@@ -16,11 +16,13 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from agent.commerce.shopify_webhooks import webhook_router_for
 from agent.runtime import Runtime
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
 from skills.parts import Channel
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_WEBHOOK_BYTES = 1024 * 1024
 
 
 class TurnRequest(BaseModel):
@@ -37,20 +39,28 @@ class TurnRequest(BaseModel):
 
 
 class BodySizeLimit:
-    """Refuse request bodies over ``max_bytes`` with a 413, declared length or not (chunked)."""
+    """Refuse request bodies over the limit with a 413, declared length or not (chunked).
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    ``larger`` raises the limit for path prefixes (webhooks carry whole orders).
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 larger: dict[str, int] | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Check Content-Length up front, then count the bytes as they arrive."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = next((size for prefix, size in self.larger.items()
+                      if scope["path"].startswith(prefix)), self.default_max)
+        too_large = f"body larger than {limit} bytes"
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await JSONResponse(status_code=413, content={"error": self.too_large})(
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await JSONResponse(status_code=413, content={"error": too_large})(
                 scope, receive, send)
             return
         received = 0
@@ -60,16 +70,11 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise StarletteHTTPException(status_code=413, detail=self.too_large)
+                if received > limit:
+                    raise StarletteHTTPException(status_code=413, detail=too_large)
             return message
 
         await self.app(scope, counting_receive, send)
-
-    @property
-    def too_large(self) -> str:
-        """The error sentence for an oversized body."""
-        return f"body larger than {self.max_bytes} bytes"
 
 
 def describe_errors(errors: list[Any]) -> str:
@@ -87,7 +92,8 @@ def describe_errors(errors: list[Any]) -> str:
 def create_app(runtime: Runtime) -> FastAPI:
     """The FastAPI application over one runtime."""
     app = FastAPI(title="customer-agent", version="0.1.0")
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES,
+                       larger={"/webhooks/": MAX_WEBHOOK_BYTES})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -118,4 +124,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         except DuplicateInFlight as exc:
             return JSONResponse(status_code=409, content={"error": str(exc)})
 
+    shopify_webhooks = webhook_router_for(runtime)
+    if shopify_webhooks is not None:
+        app.include_router(shopify_webhooks)
     return app

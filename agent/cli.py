@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent.cli_conversations import add_conversation_commands
 from agent.config import Settings
 from agent.runtime import Runtime, build_runtime, make_clock
 from agent.turns import InboundMessage, TurnResult
@@ -180,7 +181,8 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
 
 def cmd_outbox(args: argparse.Namespace) -> int:
     """Messages the agent sent where no provider is configured."""
-    from agent.conversations import ConversationStore, make_engine
+    from agent.conversations import ConversationStore
+    from agent.db import make_engine
 
     settings = _settings(args)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -196,6 +198,18 @@ def cmd_outbox(args: argparse.Namespace) -> int:
         print(f"[{row['created_at'][:19]}] {row['channel']} to {row['to']} ({row['kind']}): "
               f"{row['body']}")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Check the shop connection, API version, access scopes and self-service links."""
+    from agent.doctor import doctor_exit_code, findings_json, format_findings, run_doctor
+
+    findings = run_doctor(_settings(args))
+    if args.json:
+        _print_json(findings_json(findings))
+    else:
+        print(format_findings(findings))
+    return doctor_exit_code(findings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -246,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5)
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_kb_search)
+
+    add_conversation_commands(sub, _settings)
+
+    doctor = sub.add_parser("doctor", help="check the shop connection and configuration")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(func=cmd_doctor)
 
     outbox = sub.add_parser("outbox", help="messages sent in the embedded default")
     outbox.add_argument("--json", action="store_true")

@@ -9,52 +9,25 @@ what was stored rather than processed twice.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     ForeignKey,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
-    create_engine,
-    event,
     select,
     update,
 )
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from agent.db import Base, UtcDateTime, add_missing_columns
 from agent.identity import StoredCode
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """An instant stored in UTC and read back timezone-aware, on SQLite as on PostgreSQL."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        """Store every instant as UTC (naive values are taken to be UTC already)."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None,
-                             dialect: Dialect) -> datetime | None:
-        """Read back an aware UTC instant (SQLite returns naive ones)."""
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    """Declarative base of the conversation schema."""
 
 
 class Conversation(Base):
@@ -67,6 +40,7 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     owner: Mapped[str] = mapped_column(String(16), default="bot")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contact_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -100,6 +74,7 @@ class Ticket(Base):
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
     reason: Mapped[str] = mapped_column(String(64))
     summary: Mapped[str] = mapped_column(Text)
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     transcript: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -135,22 +110,6 @@ class OutboxMessage(Base):
 
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout for several processes."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.close()
-
-        return engine
-    return create_engine(url, pool_pre_ping=True)
-
-
 class DuplicateMessage(Exception):
     """An inbound message whose provider id was already stored."""
 
@@ -165,6 +124,7 @@ class ConversationStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         Base.metadata.create_all(engine)
+        add_missing_columns(engine)
 
     def _session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -187,6 +147,12 @@ class ConversationStore:
                 assert existing is not None
                 return existing
             return conversation
+
+    def conversations(self) -> list[Conversation]:
+        """Every conversation, most recently active first."""
+        with self._session() as session:
+            return list(session.scalars(select(Conversation)
+                                        .order_by(Conversation.updated_at.desc())))
 
     def conversation(self, conversation_id: str) -> Conversation | None:
         """The conversation, if it exists."""
@@ -274,13 +240,14 @@ class ConversationStore:
                      "parts": m.parts, "at": m.created_at.isoformat()} for m in rows]
 
     def create_ticket(self, conversation_id: str, reason: str, summary: str,
-                      now: datetime) -> str:
+                      now: datetime, topics: list[str] | None = None) -> str:
         """File a handoff ticket with the transcript as it stands."""
         ticket_id = f"T-{uuid.uuid4().hex[:8].upper()}"
         transcript = self.transcript(conversation_id)
         with self._session() as session:
             session.add(Ticket(id=ticket_id, conversation_id=conversation_id, reason=reason,
-                               summary=summary, transcript=transcript, created_at=now))
+                               summary=summary, topics=list(topics or []),
+                               transcript=transcript, created_at=now))
             session.commit()
         return ticket_id
 

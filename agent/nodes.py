@@ -11,15 +11,21 @@ import time
 from collections.abc import Callable
 from typing import Any, cast
 
-from agent.commerce.source import CustomerOrders
+from agent.brain.base import ComposeContext
+from agent.brain.extractors import extract_email, extract_entities
+from agent.brain.triage import handled_by_rule
+from agent.commerce.source import CustomerOrders, OrderSourceUnavailable
+from agent.handoff import hand_off
 from agent.identity import IdentityLevel
+from agent.requests import split_requests
 from agent.services import Services
 from agent.state import PER_TURN_RESET, ConversationState
+from agent.topics import apply_topic
 from agent.verification import continue_verification, request_verification
 from skills.base import OutcomeStatus, Request, SkillContext, SkillOutcome
+from skills.handoff_rules import handoff_trigger
 from skills.parts import (
     Channel,
-    HandoffNoticePart,
     QuickRepliesPart,
     QuickReply,
     parts_from_json,
@@ -28,8 +34,6 @@ from skills.parts import (
 
 Node = Callable[[ConversationState], dict[str, Any]]
 MAX_REDIRECTS = 2
-TOPIC_CONFIDENCE = 0.90
-MAX_TOPICS = 2
 NOT_UNDERSTOOD = "not_understood"
 
 SKILL_CHOICES: dict[str, str] = {
@@ -76,7 +80,17 @@ def build_nodes(services: Services) -> dict[str, Node]:
             update.update(silent=True, status="handoff", next="end",
                           handoff={"reason": "human_owned", "ticket_id": None})
             update["decision"] = {"owner": "human", "action": "recorded, agent silent"}
+            email = extract_email(state.get("inbound", {}).get("text", ""))
+            if state.get("awaiting_email") and email:
+                store.update_conversation(state["conversation_id"], services.clock.now(),
+                                          contact_email=email)
+                noted = brain.phrase("handoff.email_noted", {"email": email})
+                update.update(awaiting_email=False, parts=parts_to_json([noted]))
+                update["decision"]["action"] = "contact email recorded"
             return update
+        if conversation is not None and conversation.status == "closed":
+            store.update_conversation(state["conversation_id"], services.clock.now(),
+                                      status="open")
         identity = state.get("identity") or IdentityLevel.ANONYMOUS.value
         inbound = state.get("inbound", {})
         decision: dict[str, Any] = {"owner": "bot"}
@@ -100,6 +114,12 @@ def build_nodes(services: Services) -> dict[str, Node]:
         return update
 
     def match_contact(state: ConversationState) -> str | None:
+        try:
+            return lookup_contact(state)
+        except OrderSourceUnavailable:
+            return None
+
+    def lookup_contact(state: ConversationState) -> str | None:
         inbound = state.get("inbound", {})
         channel = Channel(state["channel"])
         found = None
@@ -113,14 +133,37 @@ def build_nodes(services: Services) -> dict[str, Node]:
 
     def understand(state: ConversationState) -> dict[str, Any]:
         text = state.get("inbound", {}).get("text", "")
-        understanding = brain.understand(text, services.skills.names())
-        as_json = understanding.to_json()
-        return {"understanding": as_json, "confidence": understanding.confidence,
+        pending = state.get("pending") or {}
+        offered = [*pending.get("options", []),
+                   *({"label": label, "value": label} for label in SKILL_CHOICES.values())]
+        picks_option = choice_for(text, offered) is not None
+        understanding = brain.understand(text, services.skills.names(),
+                                         rule=handled_by_rule(text, pending, picks_option))
+        language = understanding.language or state.get("language") or "en"
+        as_json = {**understanding.to_json(), "language": language}
+        return {"understanding": as_json, "language": language,
+                "confidence": understanding.confidence,
                 "request": {"text": text, "order_number": understanding.entities.order_number,
                             "change": understanding.entities.change},
                 "decision": {"brain": brain.name, **as_json}}
 
+    def label_topics(state: ConversationState) -> dict[str, Any]:
+        text = state.get("inbound", {}).get("text", "")
+        labels = list(state.get("topics", []))
+        classified = []
+        for part in split_requests(text):
+            topic, confidence = services.topics.classify(part)
+            labels = apply_topic(labels, topic, confidence)
+            classified.append((topic, round(confidence, 3)))
+        if labels != state.get("topics", []):
+            store.update_conversation(state["conversation_id"], services.clock.now(),
+                                      topics=labels)
+        return {"topics": labels, "decision": {"classified": classified, "applied": labels}}
+
     def route(state: ConversationState) -> dict[str, Any]:
+        trigger = handoff_trigger(state.get("inbound", {}).get("text", ""))
+        if trigger is not None:
+            return handoff_update(state, trigger, "handoff rule")
         pending = state.get("pending") or {}
         understanding = state.get("understanding", {})
         text = state.get("inbound", {}).get("text", "")
@@ -152,6 +195,13 @@ def build_nodes(services: Services) -> dict[str, Node]:
                 return goto(picked["skill"], request.to_dict(), "clarified", pending=None)
             if not confident:
                 return handoff_update(state, NOT_UNDERSTOOD, "still unsure after clarifying")
+        plan = planned_requests(text)
+        if plan:
+            first, *queue = plan
+            update = goto(first["skill"], first["request"], "first of several requests",
+                          pending=None, queue=queue)
+            update["decision"]["queued"] = [q["skill"] for q in queue]
+            return update
         if understanding.get("greeting"):
             return {"next": "respond", "status": "resolved", "pending": None,
                     "parts": parts_to_json([brain.phrase("greeting",
@@ -171,9 +221,29 @@ def build_nodes(services: Services) -> dict[str, Node]:
                     "decision": {"action": "clarify", "confidence": confidence}}
         return goto(best, state.get("request", {}), "routed", pending=None)
 
+    def planned_requests(text: str) -> list[dict[str, Any]]:
+        """The requests of a message asking several things of different skills, in order.
+
+        Empty unless at least two parts route confidently to different live skills.
+        """
+        parts = split_requests(text)
+        if len(parts) < 2:
+            return []
+        names = services.skills.live_names()
+        plan: list[dict[str, Any]] = []
+        for part in parts:
+            route = services.request_router.route_text(part, names)
+            taken = {p["skill"] for p in plan}
+            if route.confidence >= settings.route_confidence_floor and route.skill not in taken:
+                entities = extract_entities(part)
+                plan.append({"skill": route.skill, "request": {
+                    "text": part, "order_number": entities.order_number,
+                    "change": entities.change}})
+        return plan if len(plan) >= 2 else []
+
     def goto(skill: str, request: dict[str, Any], why: str,
              **extra: Any) -> dict[str, Any]:
-        return {"next": "run_skill", "skill": skill, "request": request,
+        return {"next": "run_skill", "skill": skill, "turn_skill": skill, "request": request,
                 "clarified": False, **extra, "decision": {"skill": skill, "why": why}}
 
     def skill_menu() -> QuickRepliesPart:
@@ -183,22 +253,13 @@ def build_nodes(services: Services) -> dict[str, Node]:
 
     def handoff_update(state: ConversationState, reason: str, why: str,
                        skill: str = "handoff") -> dict[str, Any]:
-        cid = state["conversation_id"]
-        now = services.clock.now()
-        summary = f"{reason}: {state.get('inbound', {}).get('text', '')[:200]}"
-        ticket_id = store.create_ticket(cid, reason, summary, now)
-        store.update_conversation(cid, now, owner="human")
-        notice = HandoffNoticePart(
-            text=brain.phrase("handoff.notice", {"expected": settings.support_reply_time}).text,
-            reason=reason, expected_reply=settings.support_reply_time, ticket_id=ticket_id)
-        return {"next": "respond", "status": "handoff", "pending": None,
-                "skill": skill,
-                "handoff": {"reason": reason, "ticket_id": ticket_id},
-                "parts": [*state.get("parts", []), *parts_to_json([notice])],
-                "decision": {"handoff": reason, "why": why, "ticket_id": ticket_id}}
+        return hand_off(services, state, reason, why, skill)
 
     def verify(state: ConversationState) -> dict[str, Any]:
-        update = continue_verification(services, state)
+        try:
+            update = continue_verification(services, state)
+        except OrderSourceUnavailable as unavailable:
+            return handoff_update(state, "order_source_unavailable", str(unavailable)[:200])
         update["decision"] = {"identity": update.get("identity", state.get("identity")),
                               "next": update["next"]}
         return update
@@ -213,7 +274,7 @@ def build_nodes(services: Services) -> dict[str, Node]:
         if skill.needs_identity_for(request) and not verified:
             update = request_verification(services, state, name, request.to_dict())
             update["decision"] = {"skill": name, "needs_identity": True}
-            return update
+            return with_queue_note(state, update)
         customer_id = state.get("customer_id")
         ctx = SkillContext(
             request=request, channel=Channel(state["channel"]), settings=settings,
@@ -223,7 +284,11 @@ def build_nodes(services: Services) -> dict[str, Node]:
             if verified and customer_id else None,
             carried=dict(state.get("carried", {})),
         )
-        outcome = skill.run(ctx)
+        try:
+            outcome = skill.run(ctx)
+        except OrderSourceUnavailable as unavailable:
+            return handoff_update(state, "order_source_unavailable", str(unavailable)[:200],
+                                  skill=name)
         return apply_outcome(state, name, outcome)
 
     def apply_outcome(state: ConversationState, name: str,
@@ -252,8 +317,7 @@ def build_nodes(services: Services) -> dict[str, Node]:
                 return handoff_update(merged, f"skill_unavailable:{outcome.redirect_to}",
                                       "redirect target not live", skill=name)
             if hops <= MAX_REDIRECTS:
-                update.update(next="run_skill", hops=hops, skill=outcome.redirect_to,
-                              redirect_from=state.get("redirect_from") or name)
+                update.update(next="run_skill", hops=hops, skill=outcome.redirect_to)
         elif outcome.status is OutcomeStatus.HANDOFF:
             merged = cast(ConversationState, {**state, "parts": parts, "skill": name})
             handed = handoff_update(merged, outcome.handoff_reason or "skill", "skill asked",
@@ -262,26 +326,39 @@ def build_nodes(services: Services) -> dict[str, Node]:
             return handed
         else:
             update["pending"] = None
+            queue = list(state.get("queue", []))
+            if queue and state.get("hops", 0) < MAX_REDIRECTS + 1:
+                follow = queue.pop(0)
+                now_text = parts_to_json([brain.phrase("multi.now", {})])
+                update.update(next="run_skill", skill=follow["skill"], queue=queue,
+                              request=follow["request"], hops=state.get("hops", 0) + 1,
+                              parts=[*update["parts"], *now_text])
+        if "queue" not in update:
+            return with_queue_note(state, update)
         return update
 
+    def with_queue_note(state: ConversationState, update: dict[str, Any]) -> dict[str, Any]:
+        """Tell the shopper a queued request will follow when this reply ends the turn."""
+        queue = update.get("queue", state.get("queue"))
+        if update.get("next") != "respond" or not queue:
+            return update
+        label = SKILL_CHOICES.get(queue[0]["skill"], queue[0]["skill"])
+        note = parts_to_json([brain.phrase("multi.next", {"topic": label.lower()})])
+        return {**update, "parts": [*update.get("parts", []), *note]}
+
     def respond(state: ConversationState) -> dict[str, Any]:
-        channel = Channel(state["channel"])
-        composed = brain.compose(parts_from_json(state.get("parts", [])), channel)
-        topics = list(state.get("topics", []))
-        understanding = state.get("understanding", {})
-        skill = services.skills.get(understanding.get("skill") or "")
-        if skill is not None and understanding.get("confidence", 0.0) >= TOPIC_CONFIDENCE:
-            for topic in skill.topics:
-                topics = [topic, *[t for t in topics if t != topic]][:MAX_TOPICS]
-        if topics != state.get("topics", []):
-            store.update_conversation(state["conversation_id"], services.clock.now(),
-                                      topics=topics)
-        return {"parts": parts_to_json(composed), "topics": topics,
-                "decision": {"parts": [p.type for p in composed], "topics": topics}}
+        context = ComposeContext(channel=Channel(state["channel"]),
+                                 language=state.get("language") or "en",
+                                 knowledge=services.knowledge)
+        composed = brain.compose(parts_from_json(state.get("parts", [])), context)
+        return {"parts": parts_to_json(composed.parts),
+                "decision": {"parts": [p.type for p in composed.parts],
+                             "language": context.language, **composed.to_json()}}
 
     return {
         "intake": traced("intake", intake),
         "understand": traced("understand", understand),
+        "topics": traced("topics", label_topics),
         "route": traced("route", route),
         "verify": traced("verify", verify),
         "run_skill": traced("run_skill", run_skill),

@@ -15,15 +15,19 @@ from pathlib import Path
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agent.brain.factory import make_brain
+from agent.brain.router import EmbeddingRouter
+from agent.business_hours import parse_hours
 from agent.clock import Clock, FixedClock, SystemClock
 from agent.commerce.factory import make_order_source
 from agent.commerce.source import OrderSource
 from agent.config import Settings
-from agent.conversations import ConversationStore, make_engine
+from agent.conversations import ConversationStore
+from agent.db import make_engine
 from agent.graph import build_graph
 from agent.identity import OneTimeCodes, StorefrontTokens
 from agent.knowledge import MemoisedSearch
 from agent.services import Services
+from agent.topics import TopicClassifier
 from agent.turns import TurnService
 from channels.render import render
 from knowledge_base.embedder import Embedder
@@ -60,6 +64,9 @@ class Runtime:
         """Release the checkpoint connection and database pool."""
         self.checkpoints.close()
         self.services.store.engine.dispose()
+        close_source = getattr(self.services.source, "close", None)
+        if callable(close_source):
+            close_source()
 
 
 def make_clock(settings: Settings) -> Clock:
@@ -83,12 +90,16 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
     skills = SkillRegistry(default_skills())
     store = ConversationStore(make_engine(settings.resolved_database_url()))
     secret = settings.resolved_secret_key()
+    examples = {s.name: s.examples for s in skills}
     services = Services(
         settings=settings, clock=clock, store=store,
         source=source or make_order_source(settings, clock), knowledge=memo,
-        brain=make_brain(settings, embedder, {s.name: s.examples for s in skills}),
+        brain=make_brain(settings, embedder, examples),
         skills=skills, codes=OneTimeCodes(store, secret), tokens=StorefrontTokens(secret),
         policy=settings.store_policy(),
+        topics=TopicClassifier(embedder),
+        request_router=EmbeddingRouter(embedder, examples),
+        hours=parse_hours(settings.business_hours, settings.holidays, settings.store_timezone),
     )
     checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
     checkpoints.execute("PRAGMA journal_mode=WAL")

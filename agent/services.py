@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.brain.base import Brain
+from agent.brain.router import EmbeddingRouter
+from agent.business_hours import OpeningHours
 from agent.clock import Clock
 from agent.commerce.source import OrderSource
 from agent.config import Settings
 from agent.conversations import ConversationStore
 from agent.identity import OneTimeCodes, StorefrontTokens
+from agent.topics import TopicClassifier
 from skills.base import KnowledgeSearch
 from skills.policy import StorePolicy
 from skills.registry import SkillRegistry
@@ -32,3 +35,6 @@ class Services:
     codes: OneTimeCodes
     tokens: StorefrontTokens
     policy: StorePolicy
+    topics: TopicClassifier
+    request_router: EmbeddingRouter
+    hours: OpeningHours

@@ -32,17 +32,20 @@ class ConversationState(TypedDict, total=False):
     pending: dict[str, Any] | None
     carried: dict[str, Any]
     topics: list[str]
+    language: str
     clarified: bool
+    queue: list[dict[str, Any]]
+    awaiting_email: bool
     # reset every turn
     silent: bool
     understanding: dict[str, Any]
     skill: str | None
+    turn_skill: str | None
     confidence: float
     request: dict[str, Any]
     parts: list[dict[str, Any]]
     status: str | None
     redirect_to: str | None
-    redirect_from: str | None
     handoff: dict[str, Any] | None
     hops: int
     next: str
@@ -58,7 +61,7 @@ PER_TURN_RESET: ConversationState = {
     "parts": [],
     "status": None,
     "redirect_to": None,
-    "redirect_from": None,
+    "turn_skill": None,
     "handoff": None,
     "hops": 0,
     "next": "",

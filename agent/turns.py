@@ -135,7 +135,7 @@ class TurnService:
         silent = bool(state.get("silent"))
         result = TurnResult(
             conversation_id=message.conversation_id,
-            skill=state.get("redirect_from") or state.get("skill"),
+            skill=state.get("turn_skill") or state.get("skill"),
             confidence=round(float(state.get("confidence") or 0.0), 4),
             status=state.get("status") or "resolved",
             redirect_to=state.get("redirect_to"),

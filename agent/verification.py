@@ -84,6 +84,7 @@ def continue_verification(services: Services, state: ConversationState) -> dict[
             return {
                 "identity": IdentityLevel.VERIFIED.value, "customer_id": customer_id,
                 "pending": None, "skill": pending.get("skill"),
+                "turn_skill": pending.get("skill"),
                 "request": pending.get("request", {}), "next": "run_skill",
                 "parts": parts_to_json([services.brain.phrase("identity.verified", {})]),
             }

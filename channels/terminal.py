@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from channels.render import CARD_LINK_LABEL
+from channels.summaries import CARD_LINK_LABEL, PRODUCT_LINK_LABEL, SOLD_OUT
 
 INDENT = "    "
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -50,6 +50,8 @@ def _webchat_message(message: Mapping[str, Any]) -> str:
         return _card(message)
     if kind == "button":
         return _button(message["label"], message["url"])
+    if kind == "product":
+        return _product(message)
     if kind == "login":
         lines = [_clean(message["text"])]
         if message["login_url"]:
@@ -93,6 +95,14 @@ def _card(card: Mapping[str, Any]) -> str:
     if card.get("link_url") and all(url != card["link_url"] for _, url in buttons):
         buttons.append((CARD_LINK_LABEL, card["link_url"]))
     lines += [INDENT + _button(label, url) for label, url in buttons]
+    return "\n".join(lines)
+
+
+def _product(card: Mapping[str, Any]) -> str:
+    stock = f"in stock: {_clean(card['variants'])}" if card["in_stock"] else SOLD_OUT
+    lines = [f"{_clean(card['title'])} – {_clean(card['price'])} · {stock}"]
+    if card["url"]:
+        lines.append(INDENT + _button(PRODUCT_LINK_LABEL, card["url"]))
     return "\n".join(lines)
 
 

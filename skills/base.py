@@ -185,15 +185,6 @@ def policy_content(query: str, missing: str) -> Prerequisite:
     return Prerequisite(name=f"content: {query}", check=check)
 
 
-def configured_url(setting: str, missing: str) -> Prerequisite:
-    """A prerequisite met when the URL template setting ``setting`` is not empty."""
-
-    def check(env: PrerequisiteEnv) -> str | None:
-        return None if str(getattr(env.settings, setting, "")).strip() else missing
-
-    return Prerequisite(name=f"setting: {setting}", check=check)
-
-
 class Skill:
     """Base of every skill: the declaration the router and the console read, and ``run``."""
 

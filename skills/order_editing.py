@@ -8,13 +8,13 @@ policy, and links to the self-service page; shipped items go on to ``returns``.
 from __future__ import annotations
 
 from agent.commerce.models import Order
+from agent.links import LinkPurpose, self_service_link, self_service_url
 from skills.base import (
     OutcomeStatus,
     Request,
     Skill,
     SkillContext,
     SkillOutcome,
-    configured_url,
     policy_content,
 )
 from skills.orders import (
@@ -81,7 +81,7 @@ class OrderEditingSkill(Skill):
     needs_identity = True
     policy_queries = (EDIT_POLICY_QUERY, CANCEL_POLICY_QUERY)
     prerequisites = (
-        configured_url("order_edit_url_template", "no self-service order page configured"),
+        self_service_link(LinkPurpose.EDIT),
         policy_content(EDIT_POLICY_QUERY, "no order modification policy in content"),
         policy_content(CANCEL_POLICY_QUERY, "no cancellation policy in content"),
     )
@@ -164,7 +164,7 @@ class OrderEditingSkill(Skill):
     def edit_presentation(self, ctx: SkillContext, order: Order, decisions: list[ItemDecision],
                           action: OrderAction) -> list[Part]:
         """The card (webchat) or deep link (other channels) to the self-service page."""
-        url = ctx.settings.url(ctx.settings.order_edit_url_template, order_number=order.number)
+        url = self_service_url(order, LinkPurpose.EDIT, ctx.settings)
         if url is None:
             return []
         label = "Cancel order" if action is OrderAction.CANCEL else "Edit order"

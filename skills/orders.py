@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from agent.commerce.models import Order
+from agent.commerce.models import Order, has_unknown_state
 from skills.base import Awaiting, OutcomeStatus, SkillContext, SkillOutcome, citation_of
 from skills.parts import (
     Action,
@@ -24,6 +24,7 @@ from skills.parts import (
 from skills.rules import STATUS_LABELS, ItemDecision, format_local_time
 
 ORDER_CHOICES = 5
+UNKNOWN_ORDER_STATE = "unknown_order_state"
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,18 @@ def find_order(ctx: SkillContext, prefer: Callable[[list[Order]], list[Order]]) 
     """The order the shopper means: by number, else the only preferred one, else ask.
 
     ``prefer`` narrows the customer's orders to the likely ones (e.g. open orders for an
-    edit); with several candidates the shopper is asked to choose.
+    edit); with several candidates the shopper is asked to choose. An order in a state
+    this version does not understand goes to a person.
     """
+    lookup = _find_order(ctx, prefer)
+    if lookup.order is not None and has_unknown_state(lookup.order):
+        return OrderLookup(None, SkillOutcome(status=OutcomeStatus.HANDOFF,
+                                              handoff_reason=UNKNOWN_ORDER_STATE))
+    return lookup
+
+
+def _find_order(ctx: SkillContext,
+                prefer: Callable[[list[Order]], list[Order]]) -> OrderLookup:
     assert ctx.orders is not None, "order skills run only for verified customers"
     number = ctx.request.order_number or ctx.carried.get("order_number")
     everything = ctx.orders.all()

@@ -79,6 +79,23 @@ class LinkPart(BaseModel):
     url: str
 
 
+class ProductCardPart(BaseModel):
+    """A catalog product: webchat shows a card, other channels a line with its link.
+
+    ``price`` is already formatted with its currency (``€349.00``, ``from €79.00``);
+    ``variants`` summarises the variants in stock (``S and L in Fjord Blue; M in Black``);
+    ``url`` is None when the store has no product page template configured.
+    """
+
+    type: Literal["product_card"] = "product_card"
+    product_id: str
+    title: str
+    price: str
+    url: str | None = None
+    variants: str
+    in_stock: bool
+
+
 class LoginPromptPart(BaseModel):
     """Ask the shopper to prove who they are before order data is shown."""
 
@@ -127,6 +144,7 @@ Part = Annotated[
     TextPart
     | OrderCardPart
     | LinkPart
+    | ProductCardPart
     | LoginPromptPart
     | QuickRepliesPart
     | CitationPart
@@ -135,7 +153,8 @@ Part = Annotated[
 ]
 
 PART_TYPES: tuple[str, ...] = (
-    "text", "order_card", "link", "login_prompt", "quick_replies", "citation", "handoff_notice",
+    "text", "order_card", "link", "product_card", "login_prompt", "quick_replies", "citation",
+    "handoff_notice",
 )
 
 parts_adapter: TypeAdapter[list[Part]] = TypeAdapter(list[Part])

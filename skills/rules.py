@@ -6,9 +6,11 @@ every decision the agent states comes from here, with its reason in words.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from agent.commerce.models import FulfillmentStatus, LineItem, Order
@@ -57,7 +59,11 @@ SHIPPED_REASONS = frozenset({Reason.DELIVERED, Reason.SHIPPED, Reason.PARTLY_SHI
 
 @dataclass(frozen=True)
 class ItemDecision:
-    """The rule's verdict on one line item."""
+    """The rule's verdict on one line item.
+
+    ``excluded_tag`` names the policy tag that excluded the item (``final-sale``, ...)
+    when that was the reason.
+    """
 
     line_item_id: str
     title: str
@@ -67,6 +73,7 @@ class ItemDecision:
     allowed: bool
     reason_code: Reason
     reason: str
+    excluded_tag: str | None = None
 
     @property
     def shipped(self) -> bool:
@@ -145,6 +152,7 @@ def line_item_decision(
         allowed=reason_code is Reason.ALLOWED,
         reason_code=reason_code,
         reason=reason,
+        excluded_tag=excluded[0] if reason_code is Reason.EXCLUDED_TAG else None,
     )
 
 
@@ -200,6 +208,7 @@ def return_decision(
         allowed=reason_code is Reason.ALLOWED,
         reason_code=reason_code,
         reason=reason,
+        excluded_tag=excluded[0] if reason_code is Reason.EXCLUDED_TAG else None,
     )
 
 
@@ -208,3 +217,25 @@ def return_eligibility(
 ) -> list[ItemDecision]:
     """Per line item of ``order``: may it be returned or exchanged now, and why."""
     return [return_decision(li, order, policy, now, timezone) for li in order.line_items]
+
+
+class PerLineItem(Protocol):
+    """Anything decided per line item (a decision, a progress report)."""
+
+    @property
+    def line_item_id(self) -> str:
+        """The line item it is about."""
+        ...
+
+
+PerItem = TypeVar("PerItem", bound=PerLineItem)
+
+
+def handed_over_items(items: Sequence[PerItem], line_item_ids: object) -> list[PerItem]:
+    """The items another skill handed over by id (``carry["line_item_ids"]``), in order.
+
+    Empty when nothing was handed over or none of the ids belongs to these items (the
+    hand-over was about another order).
+    """
+    wanted = set(line_item_ids) if isinstance(line_item_ids, list) else set()
+    return [i for i in items if i.line_item_id in wanted]

@@ -25,6 +25,7 @@ from agent.runtime import Runtime, build_runtime
 from knowledge_base.embedder import Embedder
 from knowledge_base.ingest import ingest_demo_if_empty
 from knowledge_base.search import KnowledgeBase
+from tests.fakes.no_network import no_real_provider  # noqa: F401 (autouse fixture)
 
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -56,8 +57,9 @@ def make_runtime(embedder: Embedder, demo_chroma: Path,
         values: dict[str, Any] = {"data_dir": tmp_path / f"data{len(built)}",
                                   "chroma_dir": demo_chroma, "now": FIXED_NOW,
                                   "secret_key": "test-secret"}
+        source = overrides.pop("source", None)
         values.update(overrides)
-        runtime = build_runtime(Settings(**values), embedder=embedder)
+        runtime = build_runtime(Settings(**values), embedder=embedder, source=source)
         built.append(runtime)
         return runtime
 

@@ -19,7 +19,8 @@ import pytest
 
 from agent import cli
 from agent.commerce.demo import DEMO_CASES
-from agent.conversations import ConversationStore, make_engine
+from agent.conversations import ConversationStore
+from agent.db import make_engine
 from knowledge_base.embedder import Embedder
 from tests.conftest import FIXED_NOW
 

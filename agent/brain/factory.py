@@ -12,5 +12,11 @@ from agent.config import Settings
 
 def make_brain(settings: Settings, embedder: TextEmbedder,
                examples: Mapping[str, Sequence[str]]) -> Brain:
-    """The brain named by ``settings.brain`` (``offline`` is the only one so far)."""
-    return OfflineBrain(embedder, examples)
+    """The brain named by ``settings.brain``: ``offline``, or ``llm`` with the offline brain
+    behind it (the endpoint comes from ``LlmSettings``, env prefix ``CUSTOMER_AGENT_LLM_``)."""
+    offline = OfflineBrain(embedder, examples)
+    if settings.brain != "llm":
+        return offline
+    from agent.brain.llm import LlmBrain, LlmSettings  # the openai client only when asked for
+
+    return LlmBrain.from_settings(LlmSettings(), offline, examples, store=settings.store_name)

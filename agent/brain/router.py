@@ -78,6 +78,10 @@ class EmbeddingRouter:
         lead = cal.margin_base + (best - runner_up) * cal.margin_scale
         return float(np.clip(closeness, 0.0, 1.0) * np.clip(lead, 0.0, 1.0))
 
+    def route_text(self, text: str, allowed: Sequence[str]) -> Route:
+        """The best allowed skill for a text (embedded through the shared cache)."""
+        return self.route(self._embedder.embed_one(text), allowed)
+
     def route(self, vector: np.ndarray, allowed: Sequence[str]) -> Route:
         """The best allowed skill for an embedded message."""
         scores = self.skill_scores(vector, allowed)

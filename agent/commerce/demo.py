@@ -1,12 +1,13 @@
 """The demo store: an in-memory ``OrderSource`` for the brand "Fjord & Fell".
 
-``DemoStore(anchor)`` builds 44 orders for 8 customers, every time (placed, shipped,
-delivered, cancelled) a fixed offset before ``anchor``. Fix the clock and the store is the
-same on every run, so tests, evals and the preview console can name orders by number.
+``DemoStore(anchor)`` builds 45 orders for 8 customers, every time (placed, shipped,
+delivered, returned, refunded, cancelled) a fixed offset before ``anchor``. Fix the clock
+and the store is the same on every run, so tests, evals and the preview console can name
+orders by number.
 ``DEMO_CASES`` names one order per situation the skills must handle (editable, edit window
 closed, partially fulfilled, delivered long ago, ...); the windows those names refer to are
 the ones in ``skills.policy.StorePolicy`` (edit 12 h, cancel 24 h, return 30 days,
-dispatch 2 days, delivery 5 days).
+dispatch 2 business days, delivery 5 business days).
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ class _LineSpec:
     shipped_units: int = 0
     shipped_ago: timedelta | None = None
     delivered_ago: timedelta | None = None
-    returned: bool = False
+    returned_ago: timedelta | None = None
+    refunded_ago: timedelta | None = None
     cancelled: bool = False
 
 
@@ -61,8 +63,9 @@ def _delivered(sku: str, shipped: timedelta, delivered: timedelta, qty: int = 1)
     return _LineSpec(sku, qty, qty, shipped, delivered)
 
 
-def _returned(sku: str, shipped: timedelta, delivered: timedelta, qty: int = 1) -> _LineSpec:
-    return _LineSpec(sku, qty, qty, shipped, delivered, returned=True)
+def _returned(sku: str, shipped: timedelta, delivered: timedelta, returned: timedelta,
+              refunded: timedelta | None = None, qty: int = 1) -> _LineSpec:
+    return _LineSpec(sku, qty, qty, shipped, delivered, returned, refunded)
 
 
 def _cancelled(sku: str, qty: int = 1) -> _LineSpec:
@@ -105,24 +108,32 @@ _ORDERS: tuple[_OrderSpec, ...] = (
        _delivered("rondane-leg-m-black", _d(41), _d(38))),
     _o("1013", "ingrid", _d(35, 6), _cancelled("skagen-l-black"), cancelled_ago=_d(35, 3)),
     _o("1014", "zofia", _d(31, 2), _delivered("trolltunga-blue", _d(30), _d(27))),
-    _o("1015", "mikkel", _d(28, 5), _returned("lofoten-l-black", _d(27), _d(24)),
+    # refunded: the return arrived 17 days ago and its refund was issued 2 days later
+    _o("1015", "mikkel", _d(28, 5),
+       _returned("lofoten-l-black", _d(27), _d(24), returned=_d(17), refunded=_d(15)),
        case="returned"),
+    # the return arrived 2 days ago; its refund is still being processed
     _o("1016", "freja", _d(25, 1), _delivered("hardanger-m-rust", _d(24), _d(21)),
-       _returned("rondane-top-m-black", _d(24), _d(21)), case="delivered_with_return"),
+       _returned("rondane-top-m-black", _d(24), _d(21), returned=_d(2)),
+       case="delivered_with_return"),
     _o("1017", "jonas", _d(22, 7), _delivered("fell-s-lime", _d(21), _d(18)),
        _delivered("socks-40", _d(21), _d(18)), case="delivered_with_final_sale"),
-    _o("1018", "zofia", _d(20, 3), _delivered("beanie-ochre", _d(18), _d(15))),
+    _o("1018", "zofia", _d(20, 3), _delivered("beanie-ochre", _d(18), _d(15)),
+       case="delivered_personalised"),
     _o("1019", "astrid", _d(18, 4), _delivered("lofoten-s-black", _d(17), _d(14))),
     _o("1020", "freja", _d(15, 6), _delivered("kjerag-40", _d(14), _d(11)),
        _cancelled("trolltunga-black"), case="line_cancelled"),
     _o("1021", "lars", _d(12, 2), _shipped("skagen-l-blue", _d(10)), case="late_in_transit"),
+    # every other size of the trekking pack is sold out: nothing to exchange it for
     _o("1022", "ingrid", _d(11, 5), _delivered("socks-40", _d(10), _d(7), qty=2),
-       _delivered("rondane-top-m-glacier", _d(10), _d(7))),
+       _delivered("rondane-top-m-glacier", _d(10), _d(7)),
+       _delivered("jotunheim-sm", _d(10), _d(7)), case="delivered_no_exchange"),
     _o("1023", "mikkel", _d(9, 3), _delivered("kjerag-46", _d(8), _d(5)),
        _delivered("socks-44", _d(8), _d(5)), case="delivered_recent"),
     _o("1024", "katarzyna", _d(8, 1), _delivered("lofoten-m-black", _d(7), _d(3)),
        case="single_order_customer"),
-    _o("1025", "zofia", _d(7, 4), _delivered("hardanger-s-grey", _d(6), _d(2))),
+    _o("1025", "zofia", _d(7, 4), _delivered("hardanger-s-grey", _d(6), _d(2)),
+       _shipped("trolltunga-sand", _d(3)), case="delivered_with_in_transit"),
     _o("1026", "freja", _d(6, 2), _todo("jotunheim-ml"), _todo("socks-40"),
        case="late_unfulfilled"),
     _o("1027", "jonas", _d(5, 3), _shipped("trolltunga-blue", _d(4))),
@@ -204,7 +215,7 @@ def _line_status(spec: _LineSpec) -> FulfillmentStatus:
         return FulfillmentStatus.UNFULFILLED
     if spec.shipped_units < spec.quantity:
         return FulfillmentStatus.PARTIALLY_FULFILLED
-    if spec.returned:
+    if spec.returned_ago is not None:
         return FulfillmentStatus.RETURNED
     if spec.delivered_ago is not None:
         return FulfillmentStatus.DELIVERED
@@ -229,12 +240,14 @@ def _build_order(spec: _OrderSpec, anchor: datetime,
             variant=variant.title,
             quantity=ls.quantity,
             fulfilled_quantity=ls.shipped_units,
-            returned_quantity=ls.quantity if ls.returned else 0,
+            returned_quantity=0 if ls.returned_ago is None else ls.quantity,
             fulfillment_status=_line_status(ls),
             tags=tuple(t for t in product.tags if t in LINE_ITEM_TAGS),
             unit_price=variant.price,
             shipped_at=None if ls.shipped_ago is None else anchor - ls.shipped_ago,
             delivered_at=None if ls.delivered_ago is None else anchor - ls.delivered_ago,
+            returned_at=None if ls.returned_ago is None else anchor - ls.returned_ago,
+            refunded_at=None if ls.refunded_ago is None else anchor - ls.refunded_ago,
             tracking=None if ls.shipped_ago is None
             else _tracking(spec.number, shipments.index(ls.shipped_ago) + 1),
         ))

@@ -184,7 +184,7 @@ DEMO_PRODUCTS: tuple[Product, ...] = (
         id="prod-merino-socks", title="Merino Hiking Socks", product_type="Socks",
         description="Cushioned merino hiking socks with a reinforced heel and toe.",
         material="64% merino wool, 34% recycled polyamide, 2% elastane.",
-        care="Machine wash at 40 °C inside out; do not tumble dry.",
+        care="Machine wash at 30 °C inside out on a wool cycle; do not tumble dry.",
         tags=("accessories", "merino"),
         variants=(
             _variant("socks-36", "36-39", "Charcoal", "19.00", 12),

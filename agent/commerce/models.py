@@ -13,6 +13,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+UNKNOWN_STATE_TAG = "unknown-state"
+
 
 class FulfillmentStatus(StrEnum):
     """Where one line item (or, summarised, a whole order) is in its life."""
@@ -79,6 +81,8 @@ class LineItem(BaseModel):
 
     ``fulfilled_quantity`` counts units that left the warehouse; ``fulfillment_status``
     is the line's own state (a line with 1 of 2 units shipped is partially fulfilled).
+    ``returned_at`` is when a return arrived back at the warehouse and ``refunded_at`` when
+    its refund was issued; either is None when it has not happened (or is not known).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -96,6 +100,8 @@ class LineItem(BaseModel):
     unit_price: Decimal = Decimal("0")
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
+    returned_at: datetime | None = None
+    refunded_at: datetime | None = None
     tracking: Tracking | None = None
 
 
@@ -141,3 +147,12 @@ def summarise_status(order: Order) -> FulfillmentStatus:
     if states & (shipped | {FulfillmentStatus.PARTIALLY_FULFILLED}):
         return FulfillmentStatus.PARTIALLY_FULFILLED
     return FulfillmentStatus.UNFULFILLED
+
+
+def has_unknown_state(order: Order) -> bool:
+    """Whether any line is in a state this version of the agent does not understand.
+
+    A source marks such lines with ``UNKNOWN_STATE_TAG`` (e.g. an enum value from a newer
+    Shopify API version); skills hand those orders to a person rather than guess.
+    """
+    return any(UNKNOWN_STATE_TAG in li.tags for li in order.line_items)

@@ -12,6 +12,10 @@ from typing import Protocol
 from agent.commerce.models import Customer, Order, Product
 
 
+class OrderSourceUnavailable(Exception):
+    """The order source could not answer (down, throttled, misconfigured): hand off softly."""
+
+
 class OrderSource(Protocol):
     """Where customers, orders and products come from (demo store, Shopify, ...)."""
 

@@ -21,12 +21,8 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 
-from agent.conversations import (
-    ConversationStore,
-    DuplicateMessage,
-    Message,
-    make_engine,
-)
+from agent.conversations import ConversationStore, DuplicateMessage, Message
+from agent.db import make_engine
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")

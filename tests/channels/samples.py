@@ -11,6 +11,7 @@ from skills.parts import (
     LoginPromptPart,
     OrderCardPart,
     Part,
+    ProductCardPart,
     QuickRepliesPart,
     QuickReply,
     TextPart,
@@ -20,6 +21,7 @@ ORDER_URL = "https://shop.example/account/orders/1042"
 EDIT_URL = "https://shop.example/account/orders/1042/edit"
 RETURN_URL = "https://shop.example/returns/1042"
 LOGIN_URL = "https://shop.example/account/login"
+PRODUCT_URL = "https://shop.example/products/trail-shell"
 
 TEXT = TextPart(text="Your refund is on its way.")
 CARD = OrderCardPart(
@@ -61,6 +63,14 @@ CARD = OrderCardPart(
     link_url=ORDER_URL,
 )
 LINK = LinkPart(label="Start a return", url=RETURN_URL)
+PRODUCT = ProductCardPart(
+    product_id="prod-trail-shell",
+    title="Trail shell",
+    price="€349.00",
+    url=PRODUCT_URL,
+    variants="S and L in Blue",
+    in_stock=True,
+)
 LOGIN = LoginPromptPart(
     text="Please confirm it's you: we emailed you a code.",
     login_url=LOGIN_URL,
@@ -86,6 +96,7 @@ SAMPLES: dict[str, Part] = {
     "text": TEXT,
     "order_card": CARD,
     "link": LINK,
+    "product_card": PRODUCT,
     "login_prompt": LOGIN,
     "quick_replies": QUICK,
     "citation": CITATION,

@@ -13,6 +13,7 @@ from tests.channels.samples import (
     EDIT_URL,
     LOGIN_URL,
     ORDER_URL,
+    PRODUCT_URL,
     RETURN_URL,
     SAMPLES,
 )
@@ -150,6 +151,54 @@ CELLS: list[tuple[str, Channel, dict[str, Any], list[str], list[str]]] = [
         EMAIL,
         {"text": f"Start a return: {RETURN_URL}"},
         [f'<a href="{RETURN_URL}"', ">Start a return</a>", f">{RETURN_URL}</span>"],
+        [],
+    ),
+    # product_card
+    (
+        "product_card",
+        WEB,
+        {
+            "messages": [
+                {
+                    "kind": "product",
+                    "product_id": "prod-trail-shell",
+                    "title": "Trail shell",
+                    "price": "€349.00",
+                    "url": PRODUCT_URL,
+                    "variants": "S and L in Blue",
+                    "in_stock": True,
+                }
+            ]
+        },
+        [],
+        [],
+    ),
+    (
+        "product_card",
+        SMS,
+        {"body": f"Trail shell - €349.00: {PRODUCT_URL}", "segments": 1, "encoding": "GSM-7"},
+        [],
+        ["–", "S and L in Blue", "prod-trail-shell"],
+    ),
+    (
+        "product_card",
+        WA,
+        {"body": f"Trail shell - €349.00: {PRODUCT_URL}", "buttons": []},
+        [],
+        ["prod-trail-shell"],
+    ),
+    (
+        "product_card",
+        EMAIL,
+        {
+            "subject": "Re: your message",
+            "text": f"Trail shell – €349.00: {PRODUCT_URL}\nIn stock: S and L in Blue",
+        },
+        [
+            "<strong>Trail shell</strong> – €349.00<br>In stock: S and L in Blue",
+            f'<a href="{PRODUCT_URL}"',
+            ">View product</a>",
+        ],
         [],
     ),
     # login_prompt

@@ -7,7 +7,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from channels.render import is_web_url, order_summary, render
+from channels.render import render
+from channels.summaries import is_web_url, order_summary, product_line
 from skills.parts import (
     Action,
     CardItem,
@@ -17,11 +18,12 @@ from skills.parts import (
     LoginPromptPart,
     OrderCardPart,
     Part,
+    ProductCardPart,
     QuickRepliesPart,
     QuickReply,
     TextPart,
 )
-from tests.channels.samples import CARD, CITATION, FULL_REPLY, TEXT
+from tests.channels.samples import CARD, CITATION, FULL_REPLY, PRODUCT, TEXT
 
 SCRIPT = "<script>alert(1)</script>"
 EVIL_URL = "javascript:alert(document.cookie)"
@@ -262,3 +264,50 @@ def test_payloads_are_json_serialisable_and_pure(channel: Channel) -> None:
 def test_unknown_channel_is_rejected() -> None:
     with pytest.raises(ValueError):
         render([TEXT], "fax")  # type: ignore[arg-type]
+
+
+# --- product cards
+
+
+def test_email_escapes_product_fields_and_never_links_a_non_web_url() -> None:
+    part = PRODUCT.model_copy(update={"title": f"Shell {SCRIPT}", "url": EVIL_URL,
+                                      "variants": '"M" <b>'})
+    html = render([part], Channel.EMAIL)["html"]
+    assert "<script" not in html and "<b>" not in html
+    assert "Shell &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "In stock: &quot;M&quot; &lt;b&gt;" in html
+    assert [attrs for tag, attrs in _tags(html) if tag == "a"] == []
+
+
+def test_webchat_product_card_drops_a_non_web_url() -> None:
+    message = render([PRODUCT.model_copy(update={"url": EVIL_URL})], Channel.WEBCHAT)
+    assert message["messages"][0]["url"] is None
+
+
+@pytest.mark.parametrize(
+    ("card", "dash", "line"),
+    [
+        (PRODUCT, "–", "Trail shell – €349.00: https://shop.example/products/trail-shell"),
+        (PRODUCT, "-", "Trail shell - €349.00: https://shop.example/products/trail-shell"),
+        (PRODUCT.model_copy(update={"in_stock": False, "variants": ""}), "–",
+         "Trail shell – €349.00 (sold out): https://shop.example/products/trail-shell"),
+        (PRODUCT.model_copy(update={"url": None}), "-", "Trail shell - €349.00"),
+    ],
+)
+def test_product_line(card: ProductCardPart, dash: str, line: str) -> None:
+    assert product_line(card, dash) == line
+
+
+def test_sold_out_product_without_url_in_email() -> None:
+    card = PRODUCT.model_copy(update={"in_stock": False, "variants": "", "url": None})
+    payload = render([card], Channel.EMAIL)
+    assert payload["text"] == "Trail shell – €349.00 (sold out)"
+    assert "<br>Sold out</p>" in payload["html"]
+    assert "View product" not in payload["html"]
+
+
+def test_sms_with_product_lines_stays_gsm7() -> None:
+    cards = [PRODUCT.model_copy(update={"title": f"Shell {n}"}) for n in range(3)]
+    payload = render([TextPart(text="Here are some ideas:"), *cards], Channel.SMS)
+    assert payload["encoding"] == "GSM-7"
+    assert payload["body"].count("https://shop.example/products/trail-shell") == 3

@@ -7,7 +7,17 @@ import pytest
 from channels.render import render
 from channels.terminal import UnknownPayloadError, to_terminal
 from skills.parts import Channel, QuickRepliesPart, QuickReply, TextPart
-from tests.channels.samples import CARD, CITATION, FULL_REPLY, HANDOFF, LINK, LOGIN, QUICK, TEXT
+from tests.channels.samples import (
+    CARD,
+    CITATION,
+    FULL_REPLY,
+    HANDOFF,
+    LINK,
+    LOGIN,
+    PRODUCT,
+    QUICK,
+    TEXT,
+)
 
 WEBCHAT_VIEW = """\
 Your refund is on its way.
@@ -74,6 +84,17 @@ def test_email_view_is_subject_and_text_version() -> None:
     assert "Start a return: https://shop.example/returns/1042" in lines
     assert "<" not in view  # the text version, not the HTML
     assert lines[-1] == "[1] Returns policy — Return window"
+
+
+def test_product_cards_in_stock_and_sold_out() -> None:
+    sold_out = PRODUCT.model_copy(update={"in_stock": False, "variants": "", "url": None,
+                                          "title": "Parka\x1b[31m"})
+    view = to_terminal(render([PRODUCT, sold_out], Channel.WEBCHAT))
+    assert view == (
+        "Trail shell – €349.00 · in stock: S and L in Blue\n"
+        "    [View product] -> https://shop.example/products/trail-shell\n\n"
+        "Parka\\x1b[31m – €349.00 · sold out"
+    )
 
 
 def test_login_without_url_or_code() -> None:

@@ -21,12 +21,16 @@ from agent.commerce.demo import (
     demo_orders_json,
     normalise_phone,
 )
-from agent.commerce.demo_catalog import LINE_ITEM_TAGS
+from agent.commerce.demo_catalog import DEMO_PRODUCTS, LINE_ITEM_TAGS
 from agent.commerce.models import FulfillmentStatus, LineItem, Order
 from agent.commerce.source import CustomerOrders, OrderSource
 from skills.policy import FINAL_SALE, PERSONALISED, PRE_ORDER, StorePolicy
+from skills.rules_delivery import order_progress
+from skills.rules_returns import RefundStage, exchange_options, order_refunds
 
 ANCHOR = datetime(2025, 3, 14, 12, 0, tzinfo=UTC)
+SCENARIO_ANCHOR = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)  # tests/conftest.py FIXED_NOW
+STORE_ZONE = "Europe/Copenhagen"
 POLICY = StorePolicy()
 FS = FulfillmentStatus
 SHIPPED = {FS.PARTIALLY_FULFILLED, FS.FULFILLED, FS.DELIVERED, FS.RETURNED}
@@ -92,6 +96,14 @@ def in_transit(li: LineItem) -> bool:
             and li.tracking is not None and li.shipped_at is not None)
 
 
+def refund_stages(order: Order) -> set[RefundStage]:
+    return {r.stage for r in order_refunds(order, ANCHOR, STORE_ZONE)}
+
+
+def has_exchange(li: LineItem) -> bool:
+    return bool(exchange_options(li, DEMO_PRODUCTS))
+
+
 late_dispatch = timedelta(days=POLICY.dispatch_days)
 late_delivery = timedelta(days=POLICY.delivery_days)
 
@@ -129,14 +141,27 @@ CASE_PROPERTIES: dict[str, Callable[[Order], bool]] = {
     and any(FINAL_SALE in li.tags for li in o.line_items)
     and any(not li.tags for li in o.line_items),
     "delivered_with_return": lambda o: o.status is FS.DELIVERED
-    and statuses(o) == {FS.DELIVERED, FS.RETURNED},
+    and statuses(o) == {FS.DELIVERED, FS.RETURNED}
+    and refund_stages(o) == {RefundStage.PROCESSING},
+    "delivered_personalised": lambda o: statuses(o) == {FS.DELIVERED}
+    and delivered_within(o, POLICY.return_window)
+    and all(PERSONALISED in li.tags for li in o.line_items),
+    "delivered_no_exchange": lambda o: statuses(o) == {FS.DELIVERED}
+    and delivered_within(o, POLICY.return_window)
+    and not any(li.tags for li in o.line_items)
+    and any(not has_exchange(li) for li in o.line_items)
+    and any(has_exchange(li) for li in o.line_items),
+    "delivered_with_in_transit": lambda o: statuses(o) == {FS.DELIVERED, FS.FULFILLED}
+    and not any(li.tags for li in o.line_items)
+    and all(in_transit(li) or ANCHOR - li.delivered_at < POLICY.return_window  # type: ignore[operator]
+            for li in o.line_items),
     "line_cancelled": lambda o: o.cancelled_at is None and o.status is FS.DELIVERED
     and FS.CANCELLED in statuses(o),
     "cancelled": lambda o: o.cancelled_at is not None and o.status is FS.CANCELLED
     and statuses(o) == {FS.CANCELLED} and age(o) < POLICY.cancel_window,
     "returned": lambda o: o.status is FS.RETURNED and all(
         li.fulfillment_status is FS.RETURNED and li.returned_quantity == li.quantity
-        for li in o.line_items),
+        for li in o.line_items) and refund_stages(o) == {RefundStage.REFUNDED},
     "late_unfulfilled": lambda o: o.cancelled_at is None and statuses(o) == {FS.UNFULFILLED}
     and timedelta(days=6) <= age(o) < timedelta(days=7),
     "late_in_transit": lambda o: o.status is FS.FULFILLED and all(
@@ -280,6 +305,24 @@ def test_only_the_late_cases_are_late(store: DemoStore) -> None:
     assert late_parcels == {DEMO_CASES["late_in_transit"][1]}
 
 
+@pytest.mark.parametrize("anchor", [ANCHOR, SCENARIO_ANCHOR])
+def test_only_the_late_cases_are_late_by_business_days(anchor: datetime) -> None:
+    store = DemoStore(anchor)
+    late = {(o.number, p.lateness.value) for o in store.orders()
+            for p in order_progress(o, POLICY, anchor, STORE_ZONE) if p.late}
+    assert late == {(DEMO_CASES["late_unfulfilled"][1], "dispatch"),
+                    (DEMO_CASES["late_in_transit"][1], "delivery")}
+
+
+@pytest.mark.parametrize("anchor", [ANCHOR, SCENARIO_ANCHOR])
+def test_only_the_return_cases_have_refunds_and_none_is_overdue(anchor: datetime) -> None:
+    store = DemoStore(anchor)
+    stages = {o.number: {r.stage for r in order_refunds(o, anchor, STORE_ZONE)}
+              for o in store.orders() if order_refunds(o, anchor, STORE_ZONE)}
+    assert stages == {DEMO_CASES["returned"][1]: {RefundStage.REFUNDED},
+                      DEMO_CASES["delivered_with_return"][1]: {RefundStage.PROCESSING}}
+
+
 # --- invariants over every order -------------------------------------------------------------
 
 def test_there_are_enough_orders_numbered_in_time_order(store: DemoStore) -> None:
@@ -320,6 +363,11 @@ def test_line_items_are_consistent(store: DemoStore) -> None:
                 assert order.placed_at < li.shipped_at <= ANCHOR, where
             if li.delivered_at is not None:
                 assert li.shipped_at is not None and li.shipped_at < li.delivered_at <= ANCHOR
+            assert (li.returned_at is not None) == (status is FS.RETURNED), where
+            if li.returned_at is not None:
+                assert li.delivered_at is not None and li.delivered_at < li.returned_at <= ANCHOR
+            if li.refunded_at is not None:
+                assert li.returned_at is not None and li.returned_at < li.refunded_at <= ANCHOR
             assert set(li.tags) <= LINE_ITEM_TAGS and li.unit_price > 0, where
 
 
@@ -367,7 +415,8 @@ def test_every_status_occurs(store: DemoStore) -> None:
 
 def times(order: Order) -> list[datetime | None]:
     return [order.placed_at, order.cancelled_at] + [
-        t for li in order.line_items for t in (li.shipped_at, li.delivered_at)]
+        t for li in order.line_items
+        for t in (li.shipped_at, li.delivered_at, li.returned_at, li.refunded_at)]
 
 
 def test_same_anchor_same_store() -> None:
@@ -391,7 +440,7 @@ def test_another_anchor_shifts_every_time_by_the_same_delta() -> None:
         shifted = new.model_dump(exclude={"placed_at", "cancelled_at", "line_items"})
         assert shifted == old.model_dump(exclude={"placed_at", "cancelled_at", "line_items"})
         for li_old, li_new in zip(old.line_items, new.line_items, strict=True):
-            skip = {"shipped_at", "delivered_at"}
+            skip = {"shipped_at", "delivered_at", "returned_at", "refunded_at"}
             assert li_old.model_dump(exclude=skip) == li_new.model_dump(exclude=skip)
 
 

@@ -1,0 +1,39 @@
+"""When a message must go to a person whatever skill it seems to ask for. Pure rules.
+
+Legal threats, anger, complaints and account or billing problems the skills do not cover
+are decided here, in code, before any routing; the reason becomes the ticket's reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("legal_threat", re.compile(
+        r"\b(lawyer|attorney|solicitor|sue|suing|lawsuit|legal action|(to|in) court|small claims|"
+        r"consumer (protection|ombudsman|council)|chargeback|trading standards)\b", re.I)),
+    ("complaint", re.compile(r"\b(complaint|complain|complaining)\b", re.I)),
+    ("billing", re.compile(
+        r"\b(charged (me )?twice|double charged|charged (me )?two times|overcharged|"
+        r"unauthori[sz]ed (charge|payment)|payment (failed|declined) but|billing|invoice "
+        r"(is )?wrong)\b", re.I)),
+    ("account", re.compile(
+        r"\b(can'?t|cannot|unable to) (log ?in|sign ?in|access my account)|"
+        r"(account|password) (is )?(locked|hacked|compromised)|delete my account|"
+        r"reset (my )?password|gdpr|my (personal )?data\b", re.I)),
+    ("anger", re.compile(
+        r"\b(ridiculous|unacceptable|useless|furious|disgusting|scam|worst|"
+        r"pathetic|fuck\w*|shit\w*|wtf)\b", re.I)),
+)
+SHOUTING = re.compile(r"[A-ZÆØÅ]{4,}(?:\W+[A-ZÆØÅ]{2,}){2,}")
+
+
+def handoff_trigger(text: str) -> str | None:
+    """The reason this message must reach a person (legal_threat, complaint, billing,
+    account, anger), or None."""
+    for reason, pattern in RULES:
+        if pattern.search(text):
+            return reason
+    if SHOUTING.search(text) and text.count("!") >= 2:
+        return "anger"
+    return None

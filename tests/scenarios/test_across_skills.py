@@ -1,0 +1,71 @@
+"""Across skills: several requests in one message, and inbox topics on the TurnResult."""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.commerce.demo import DEMO_CASES
+from agent.runtime import Runtime
+from tests.scenarios.chat import CHANNELS, Shopper, of_type, text_of, types
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_two_requests_first_is_handled_then_the_second(runtime: Runtime,
+                                                       channel: str) -> None:
+    email, number = DEMO_CASES["editable"]
+    shopper = Shopper(runtime, channel, verified_email=email)
+    result = shopper.say(f"I want to change order {number} and also what are your "
+                         "opening hours?")
+    run = [t["skill"] for t in result.trace if t["node"] == "run_skill"]
+    assert run == ["order_editing", "faq"]
+    assert result.skill == "order_editing"
+    text = text_of(result)
+    assert text.index("can still be changed") < text.index("Now, your other question:") \
+        < text.index("Monday to Friday")
+    assert {c["source"] for c in of_type(result, "citation")} == {
+        "order-changes-and-cancellations.md", "store-information.md"}
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_the_second_request_waits_for_verification_then_follows(runtime: Runtime,
+                                                                channel: str) -> None:
+    shopper = Shopper(runtime, channel, as_email=DEMO_CASES["editable"][0])
+    first = shopper.say("Where is my order? Also do you ship to Germany?")
+    assert first.skill == "order_status" and first.status == "needs_identity"
+    assert "I'll come to your other question" in text_of(first)
+    assert "Germany" not in text_of(first)
+    after = shopper.say_code()
+    run = [t["skill"] for t in after.trace if t["node"] == "run_skill"]
+    assert run == ["order_status", "faq"]
+    assert "We ship to every EU country, including Germany" in text_of(after)
+
+
+def test_one_request_is_not_split(runtime: Runtime) -> None:
+    result = Shopper(runtime, "webchat").say("Where is my order? It's been a week.")
+    assert [t["skill"] for t in result.trace if t["node"] == "run_skill"] == ["order_status"]
+    assert "other question" not in text_of(result)
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_topics_threshold_cap_and_order(runtime: Runtime, channel: str) -> None:
+    shopper = Shopper(runtime, channel)
+    assert shopper.say("hi").topics == []
+    assert shopper.say("do you ship to Norway?").topics == ["Delivery & shipping"]
+    assert shopper.say("thanks!").topics == ["Delivery & shipping"]
+    assert shopper.say("what is the fleece made of?").topics == [
+        "Product details", "Delivery & shipping"]
+    third = shopper.say("are you open on saturday?")
+    assert third.topics == ["Store information", "Product details"]
+    conversation = runtime.services.store.conversation(shopper.conversation_id)
+    assert conversation is not None and conversation.topics == third.topics
+
+
+def test_a_skill_whose_prerequisites_fail_hands_off(make_runtime) -> None:  # type: ignore[no-untyped-def]
+    runtime = make_runtime(returns_url_template="")
+    email, number = DEMO_CASES["delivered_recent"]
+    result = Shopper(runtime, "webchat", verified_email=email).say(
+        f"I want to return the boots from order {number}")
+    assert result.status == "handoff"
+    assert result.handoff is not None
+    assert result.handoff["reason"] == "skill_unavailable:returns"
+    assert "handoff_notice" in types(result)

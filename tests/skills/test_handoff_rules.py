@@ -1,0 +1,28 @@
+"""Which messages go straight to a person, and with which reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from skills.handoff_rules import handoff_trigger
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("I'm going to contact my lawyer", "legal_threat"),
+    ("I will take you to court over this", "legal_threat"),
+    ("I'll report you to consumer protection", "legal_threat"),
+    ("I want to file a complaint", "complaint"),
+    ("you charged me twice for one jacket", "billing"),
+    ("I was double charged", "billing"),
+    ("I can't log in to my account", "account"),
+    ("please delete my account", "account"),
+    ("this is ridiculous", "anger"),
+    ("WHERE IS MY ORDER YOU PEOPLE!!", "anger"),
+    ("where is my order", None),
+    ("I want to cancel my order", None),
+    ("Is the court jacket waterproof?", None),
+    ("How do I return my boots?", None),
+    ("WHERE is my order!", None),
+])
+def test_handoff_trigger(text: str, reason: str | None) -> None:
+    assert handoff_trigger(text) == reason
