@@ -77,6 +77,12 @@ class BodySizeLimit:
         await self.app(scope, counting_receive, send)
 
 
+class PresenceUpdate(BaseModel):
+    """The body of ``POST /api/conversations/{id}/presence``: the visitor came or left."""
+
+    online: bool
+
+
 def describe_errors(errors: list[Any]) -> str:
     """Validation errors in one sentence: ``channel: Input should be 'webchat', ...``."""
     described = []
@@ -111,6 +117,16 @@ def create_app(runtime: Runtime) -> FastAPI:
         skills = runtime.services.skills
         return {"status": "ok", "skills_live": skills.live_names(),
                 "knowledge_sections": runtime.knowledge_base.section_count()}
+
+    @app.post("/api/conversations/{conversation_id}/presence")
+    def presence(conversation_id: str, body: PresenceUpdate) -> Any:
+        store, now = runtime.services.store, runtime.services.clock.now()
+        if store.conversation(conversation_id) is None:
+            return JSONResponse(status_code=404,
+                                content={"error": f"no conversation {conversation_id}"})
+        store.update_conversation(conversation_id, now, visitor_online=body.online)
+        store.record_event(conversation_id, "online" if body.online else "offline", {}, now)
+        return {"conversation_id": conversation_id, "online": body.online}
 
     @app.post("/api/turns", response_model=TurnResult)
     def take_turn(body: TurnRequest) -> Any:

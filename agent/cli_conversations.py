@@ -15,6 +15,7 @@ from agent.clock import SystemClock
 from agent.config import Settings
 from agent.conversations import ConversationStore
 from agent.db import make_engine
+from agent.delivery import UndeliverableReply, deliver_teammate_reply
 
 SettingsOf = Callable[[argparse.Namespace], Settings]
 
@@ -28,14 +29,15 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     """Conversations, most recently active first."""
     rows: list[dict[str, Any]] = [
         {"id": c.id, "channel": c.channel, "status": c.status, "owner": c.owner,
-         "topics": c.topics, "contact_email": c.contact_email,
+         "topics": c.topics, "contact_email": c.contact_email, "unread": c.unread,
          "updated_at": c.updated_at.isoformat()} for c in _store(settings).conversations()]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     for row in rows:
-        print(f"{row['id']:<24} {row['channel']:<9} {row['status']:<7} {row['owner']:<6} "
-              f"{', '.join(row['topics'])}")
+        marker = "*" if row["unread"] else " "
+        print(f"{marker} {row['id']:<24} {row['channel']:<9} {row['status']:<7} "
+              f"{row['owner']:<6} {', '.join(row['topics'])}")
     return 0
 
 
@@ -57,6 +59,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return 0
+    store.update_conversation(args.id, SystemClock().now(), unread=False)
     print(f"{data['id']} ({data['channel']}, {data['status']}, owned by {data['owner']})")
     for message in data["messages"]:
         print(f"  {'>' if message['direction'] == 'in' else '<'} {message['text']}")
@@ -72,6 +75,23 @@ def _set_owner(args: argparse.Namespace, settings: Settings, **values: str) -> i
         return 2
     store.update_conversation(args.id, SystemClock().now(), **values)
     print(f"{args.id}: " + ", ".join(f"{k} {v}" for k, v in values.items()))
+    return 0
+
+
+def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
+    """A teammate's reply, sent through the conversation's original channel."""
+    store = _store(settings)
+    conversation = store.conversation(args.id)
+    if conversation is None:
+        print(f"customer-agent: no conversation {args.id}")
+        return 2
+    try:
+        state = deliver_teammate_reply(store, conversation, args.text, SystemClock().now(),
+                                       settings.store_name)
+    except UndeliverableReply as exc:
+        print(f"customer-agent: {exc}")
+        return 2
+    print(f"{args.id}: reply {state}")
     return 0
 
 
@@ -94,6 +114,10 @@ def add_conversation_commands(sub: Any, settings_of: SettingsOf) -> None:
     close = inner.add_parser("close", help="close a conversation (the agent answers anew)")
     close.add_argument("id")
     wire(close, lambda a, s: _set_owner(a, s, status="closed", owner="bot"))
+    reply = inner.add_parser("reply", help="answer as a teammate, on the original channel")
+    reply.add_argument("id")
+    reply.add_argument("text")
+    wire(reply, cmd_reply)
     back = inner.add_parser("hand-back", help="hand a human-owned conversation to the agent")
     back.add_argument("id")
     wire(back, lambda a, s: _set_owner(a, s, owner="bot"))

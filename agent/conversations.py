@@ -41,6 +41,9 @@ class Conversation(Base):
     owner: Mapped[str] = mapped_column(String(16), default="bot")
     topics: Mapped[list[str]] = mapped_column(JSON, default=list)
     contact_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    reply_to: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    visitor_online: Mapped[bool | None] = mapped_column(nullable=True)
+    unread: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -63,6 +66,17 @@ class Message(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
     attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Event(Base):
+    """Something that happened around the conversation: presence, cart, handback."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
@@ -238,6 +252,31 @@ class ConversationStore:
                 Message.conversation_id == conversation_id).order_by(Message.id))
             return [{"direction": m.direction, "author": m.author, "text": m.text,
                      "parts": m.parts, "at": m.created_at.isoformat()} for m in rows]
+
+    def record_event(self, conversation_id: str, kind: str, detail: dict[str, Any],
+                     now: datetime) -> None:
+        """Record an event (e.g. the visitor came online or left)."""
+        with self._session() as session:
+            session.add(Event(conversation_id=conversation_id, kind=kind, detail=detail,
+                              created_at=now))
+            session.commit()
+
+    def events(self, conversation_id: str) -> list[Event]:
+        """The conversation's events, oldest first."""
+        with self._session() as session:
+            return list(session.scalars(select(Event).where(
+                Event.conversation_id == conversation_id).order_by(Event.id)))
+
+    def record_teammate_reply(self, conversation_id: str, channel: str, text: str,
+                              delivery_state: str, now: datetime) -> int:
+        """Store a reply a person on the team sent."""
+        with self._session() as session:
+            message = Message(conversation_id=conversation_id, channel=channel,
+                              direction="out", author="teammate", text=text, parts=[],
+                              delivery_state=delivery_state, created_at=now)
+            session.add(message)
+            session.commit()
+            return message.id
 
     def create_ticket(self, conversation_id: str, reason: str, summary: str,
                       now: datetime, topics: list[str] | None = None) -> str:

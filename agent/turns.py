@@ -147,7 +147,11 @@ class TurnService:
             trace=state.get("trace", []),
         )
         known_customer = state.get("customer_id") or state.get("claimed_customer_id")
-        delivery = "not_sent" if silent else self._deliver(message, payload, known_customer)
+        recipient = reply_recipient(message, self._services, known_customer)
+        store.update_conversation(message.conversation_id, self._services.clock.now(),
+                                  unread=silent,
+                                  **({"reply_to": recipient} if recipient != "unknown" else {}))
+        delivery = "not_sent" if silent else self._deliver(message, payload, recipient)
         text = " ".join(p["text"] for p in result.parts if p.get("type") == "text")
         store.record_outbound(message.conversation_id, message.channel.value, inbound_id, text,
                               result.parts, result.model_dump(mode="json"), delivery,
@@ -155,13 +159,12 @@ class TurnService:
         return result
 
     def _deliver(self, message: InboundMessage, payload: dict[str, Any],
-                 customer_id: str | None) -> str:
+                 recipient: str) -> str:
         """Webchat replies go back in the response; other channels go to the outbox."""
         if message.channel is Channel.WEBCHAT:
             return "delivered"
         body = payload.get("text") if message.channel is Channel.EMAIL else payload.get("body")
         self._services.store.add_outbox(
-            message.conversation_id, message.channel.value,
-            reply_recipient(message, self._services, customer_id), "reply", str(body or ""),
-            self._services.clock.now(), subject=str(payload.get("subject", "")))
+            message.conversation_id, message.channel.value, recipient, "reply",
+            str(body or ""), self._services.clock.now(), subject=str(payload.get("subject", "")))
         return "queued"

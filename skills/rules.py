@@ -115,6 +115,22 @@ def _shipping_reason(item: LineItem) -> tuple[Reason, str] | None:
     return None
 
 
+def decided(item: LineItem, reason_code: Reason, reason: str,
+            excluded: list[str]) -> ItemDecision:
+    """The decision on ``item`` for a reason (naming the excluded tag when it decided)."""
+    return ItemDecision(
+        line_item_id=item.id,
+        title=item.title,
+        variant=item.variant,
+        quantity=item.quantity,
+        status=item.fulfillment_status,
+        allowed=reason_code is Reason.ALLOWED,
+        reason_code=reason_code,
+        reason=reason,
+        excluded_tag=excluded[0] if reason_code is Reason.EXCLUDED_TAG else None,
+    )
+
+
 def line_item_decision(
     item: LineItem,
     order: Order,
@@ -143,17 +159,7 @@ def line_item_decision(
     else:
         reason_code = Reason.ALLOWED
         reason = f"can be {verb} until {format_local_time(deadline, now, timezone)}"
-    return ItemDecision(
-        line_item_id=item.id,
-        title=item.title,
-        variant=item.variant,
-        quantity=item.quantity,
-        status=item.fulfillment_status,
-        allowed=reason_code is Reason.ALLOWED,
-        reason_code=reason_code,
-        reason=reason,
-        excluded_tag=excluded[0] if reason_code is Reason.EXCLUDED_TAG else None,
-    )
+    return decided(item, reason_code, reason, excluded)
 
 
 def line_item_editability(
@@ -199,17 +205,7 @@ def return_decision(
     else:
         reason_code = Reason.ALLOWED
         reason = f"can be returned until {format_local_time(deadline, now, timezone)}"
-    return ItemDecision(
-        line_item_id=item.id,
-        title=item.title,
-        variant=item.variant,
-        quantity=item.quantity,
-        status=item.fulfillment_status,
-        allowed=reason_code is Reason.ALLOWED,
-        reason_code=reason_code,
-        reason=reason,
-        excluded_tag=excluded[0] if reason_code is Reason.EXCLUDED_TAG else None,
-    )
+    return decided(item, reason_code, reason, excluded)
 
 
 def return_eligibility(

@@ -23,6 +23,7 @@ from agent.conversations import ConversationStore
 from agent.db import make_engine
 from knowledge_base.embedder import Embedder
 from tests.conftest import FIXED_NOW
+from tests.contract import SKILL_NAMES, TURN_RESULT_KEYS
 
 ASTRID = "astrid.nielsen@example.com"
 FULFILLMENT_STATUSES = {
@@ -33,20 +34,6 @@ FULFILLMENT_STATUSES = {
     "returned",
     "cancelled",
 }
-TURN_RESULT_KEYS = {
-    "conversation_id",
-    "skill",
-    "confidence",
-    "status",
-    "redirect_to",
-    "topics",
-    "identity",
-    "handoff",
-    "parts",
-    "rendered",
-    "trace",
-}
-SKILL_NAMES = ["order_editing", "returns", "order_status", "faq", "handoff"]
 CODE = re.compile(r"\b(\d{6})\b")
 
 Run = Callable[..., tuple[int, str, str]]

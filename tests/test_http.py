@@ -23,21 +23,8 @@ from agent.commerce.demo import DEMO_CASES
 from agent.runtime import Runtime
 from agent.turns import MAX_TEXT_CHARS
 from tests.conftest import RuntimeFactory
+from tests.contract import SKILL_NAMES, TURN_RESULT_KEYS
 
-TURN_RESULT_KEYS = {
-    "conversation_id",
-    "skill",
-    "confidence",
-    "status",
-    "redirect_to",
-    "topics",
-    "identity",
-    "handoff",
-    "parts",
-    "rendered",
-    "trace",
-}
-SKILL_NAMES = ["order_editing", "returns", "order_status", "faq", "handoff"]
 RETURN_QUESTION = "how long do I have to return an item"
 
 

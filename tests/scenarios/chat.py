@@ -7,6 +7,7 @@ import re
 import uuid
 from typing import Any
 
+from agent.commerce.demo import DEMO_CASES
 from agent.runtime import Runtime
 from agent.turns import InboundMessage, TurnResult
 from skills.parts import Channel
@@ -49,6 +50,12 @@ class Shopper:
     def say_code(self) -> TurnResult:
         """Answer with the code from the outbox."""
         return self.say(self.latest_code())
+
+
+def verified(runtime: Runtime, case: str, channel: str) -> tuple[Shopper, str]:
+    """A shopper with a signed storefront session, and the order number of a demo case."""
+    email, number = DEMO_CASES[case]
+    return Shopper(runtime, channel, verified_email=email), number
 
 
 def types(result: TurnResult) -> list[str]:

@@ -14,14 +14,10 @@ from tests.scenarios.chat import (
     text_of,
     types,
     urls_shown,
+    verified,
 )
 
 EDIT_URL = "http://127.0.0.1:8000/account/orders/{number}/edit"
-
-
-def verified(runtime: Runtime, case: str, channel: str) -> tuple[Shopper, str]:
-    email, number = DEMO_CASES[case]
-    return Shopper(runtime, channel, verified_email=email), number
 
 
 def assert_edit_link(result, channel: str, number: str, label: str = "Edit order") -> None:  # type: ignore[no-untyped-def]

@@ -15,14 +15,17 @@ from agent.commerce.demo import DEMO_CASES
 from agent.commerce.models import Order
 from agent.runtime import Runtime
 from agent.turns import TurnResult
-from tests.scenarios.chat import CHANNELS, Shopper, everything_shown, of_type, text_of, types
+from tests.scenarios.chat import (
+    CHANNELS,
+    Shopper,
+    everything_shown,
+    of_type,
+    text_of,
+    types,
+    verified,
+)
 
 TALK_TO_A_PERSON = {"label": "Talk to a person", "value": "I want to talk to a person"}
-
-
-def verified(runtime: Runtime, case: str, channel: str) -> tuple[Shopper, str]:
-    email, number = DEMO_CASES[case]
-    return Shopper(runtime, channel, verified_email=email), number
 
 
 def demo_order(runtime: Runtime, case: str) -> Order:

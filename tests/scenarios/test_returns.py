@@ -30,14 +30,10 @@ from tests.scenarios.chat import (
     text_of,
     types,
     urls_shown,
+    verified,
 )
 
 RETURNS_URL = "http://127.0.0.1:8000/returns?order={number}"
-
-
-def verified(runtime: Runtime, case: str, channel: str) -> tuple[Shopper, str]:
-    email, number = DEMO_CASES[case]
-    return Shopper(runtime, channel, verified_email=email), number
 
 
 def demo_order(runtime: Runtime, case: str) -> Order:
