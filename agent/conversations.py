@@ -26,8 +26,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from agent.codes_outbox import CodesAndOutbox
 from agent.db import Base, UtcDateTime, add_missing_columns
-from agent.identity import StoredCode
 
 
 class Conversation(Base):
@@ -94,36 +94,6 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class OneTimeCode(Base):
-    """A one-time code's hash, expiry and failed attempts."""
-
-    __tablename__ = "one_time_codes"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    customer_id: Mapped[str] = mapped_column(String(64))
-    code_hash: Mapped[str] = mapped_column(String(128))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    used: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class OutboxMessage(Base):
-    """A message the agent sent where no provider is configured (the embedded default)."""
-
-    __tablename__ = "outbox"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    recipient: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str] = mapped_column(String(255), default="")
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-
-
 class DuplicateMessage(Exception):
     """An inbound message whose provider id was already stored."""
 
@@ -132,7 +102,7 @@ class DuplicateMessage(Exception):
         self.message_id = message_id
 
 
-class ConversationStore:
+class ConversationStore(CodesAndOutbox):
     """Reads and writes of the conversation database."""
 
     def __init__(self, engine: Engine) -> None:
@@ -297,55 +267,3 @@ class ConversationStore:
             if conversation_id is not None:
                 query = query.where(Ticket.conversation_id == conversation_id)
             return list(session.scalars(query))
-
-    def add_outbox(self, conversation_id: str, channel: str, recipient: str, kind: str,
-                   body: str, now: datetime, subject: str = "") -> None:
-        """Record a message sent to the outbox."""
-        with self._session() as session:
-            session.add(OutboxMessage(conversation_id=conversation_id, channel=channel,
-                                      recipient=recipient, kind=kind, subject=subject,
-                                      body=body, created_at=now))
-            session.commit()
-
-    def outbox(self) -> list[OutboxMessage]:
-        """Everything in the outbox, oldest first."""
-        with self._session() as session:
-            return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
-
-    # one-time codes (agent.identity.CodeStore)
-
-    def save_code(self, conversation_id: str, customer_id: str, code_hash: str,
-                  created_at: datetime, expires_at: datetime) -> None:
-        """Keep a new code and retire the conversation's earlier ones."""
-        with self._session() as session:
-            session.execute(update(OneTimeCode).where(
-                OneTimeCode.conversation_id == conversation_id).values(used=True))
-            session.add(OneTimeCode(conversation_id=conversation_id, customer_id=customer_id,
-                                    code_hash=code_hash, created_at=created_at,
-                                    expires_at=expires_at))
-            session.commit()
-
-    def active_code(self, conversation_id: str) -> StoredCode | None:
-        """The newest unused code of the conversation."""
-        with self._session() as session:
-            row = session.scalar(select(OneTimeCode).where(
-                OneTimeCode.conversation_id == conversation_id,
-                OneTimeCode.used.is_(False)).order_by(OneTimeCode.id.desc()))
-            if row is None:
-                return None
-            return StoredCode(id=row.id, customer_id=row.customer_id, code_hash=row.code_hash,
-                              expires_at=row.expires_at, attempts=row.attempts)
-
-    def record_attempt(self, code_id: int) -> None:
-        """Count a failed attempt."""
-        with self._session() as session:
-            session.execute(update(OneTimeCode).where(OneTimeCode.id == code_id)
-                            .values(attempts=OneTimeCode.attempts + 1))
-            session.commit()
-
-    def mark_used(self, code_id: int) -> None:
-        """Retire a code that verified."""
-        with self._session() as session:
-            session.execute(update(OneTimeCode).where(OneTimeCode.id == code_id)
-                            .values(used=True))
-            session.commit()

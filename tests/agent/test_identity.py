@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy import select
 
 from agent import identity
-from agent.conversations import ConversationStore, OneTimeCode
+from agent.codes_outbox import OneTimeCode
+from agent.conversations import ConversationStore
 from agent.db import make_engine
 from agent.identity import (
     CODE_TTL,
