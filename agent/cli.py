@@ -15,7 +15,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent.brain.llm import LlmNotConfigured
 from agent.cli_conversations import add_conversation_commands
+from agent.commerce.source import OrderSourceUnavailable
 from agent.config import Settings
 from agent.runtime import Runtime, build_runtime, make_clock
 from agent.turns import InboundMessage, TurnResult
@@ -276,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (LlmNotConfigured, OrderSourceUnavailable) as exc:
+        return _fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from agent import cli
-from agent.brain.llm import LlmNotConfigured
 from knowledge_base.embedder import Embedder
 from tests.agent.llm_helpers import API_KEY, reworded, understood
 from tests.conftest import FIXED_NOW
@@ -76,8 +75,13 @@ def test_say_answers_when_the_model_is_down(say: Say, fake: FakeOpenAI) -> None:
     assert [c["outcome"] for c in model_calls(result)] == ["server_error", "server_error"]
 
 
-def test_the_llm_brain_without_a_model_is_a_clear_error(say: Say,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_llm_brain_without_a_model_is_a_clear_error(
+        say: Say, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.delenv("CUSTOMER_AGENT_LLM_MODEL")
-    with pytest.raises(LlmNotConfigured, match="CUSTOMER_AGENT_LLM_MODEL"):
-        say(QUESTION)
+    capsys.readouterr()
+    code = cli.main(["--data-dir", str(tmp_path / "data"), "say", "--conversation", "c1",
+                     "--brain", "llm", QUESTION])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.strip() == "customer-agent: set CUSTOMER_AGENT_LLM_MODEL to use the LLM brain"
