@@ -70,7 +70,7 @@ def fit_score(product: Product, needs: Sequence[frozenset[str]]) -> int:
 
 def recommend(products: Sequence[Product], pinned_ids: Sequence[str], text: str,
               limit: int = MAX_RECOMMENDATIONS) -> list[Product]:
-    """Pinned products first, then best sellers (catalog order); in stock only; fits first.
+    """Pinned products first, then best sellers (the source's ranking); in stock; fits first.
 
     When some products meet a need the request names, only those are suggested, the
     best fit first and ties in the pinned/best-seller order.

@@ -13,6 +13,7 @@ dispatch 2 business days, delivery 5 business days).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -262,6 +263,20 @@ def _build_order(spec: _OrderSpec, anchor: datetime,
     )
 
 
+def best_selling_first(products: Sequence[Product],
+                       orders: Sequence[Order]) -> tuple[Product, ...]:
+    """Products by units sold (cancelled and returned units left out); ties keep catalog order."""
+    sold: dict[str, int] = {}
+    for order in orders:
+        for line in order.line_items:
+            if line.fulfillment_status is FulfillmentStatus.CANCELLED:
+                continue
+            sold[line.product_id] = (sold.get(line.product_id, 0) + line.quantity
+                                     - line.returned_quantity)
+    ranked = sorted(enumerate(products), key=lambda ip: (-sold.get(ip[1].id, 0), ip[0]))
+    return tuple(product for _, product in ranked)
+
+
 class DemoStore:
     """An in-memory ``OrderSource`` for "Fjord & Fell", every time relative to ``anchor``.
 
@@ -273,11 +288,11 @@ class DemoStore:
         self.anchor = (anchor.replace(tzinfo=UTC) if anchor.tzinfo is None
                        else anchor.astimezone(UTC))
         variants = {v.id: (p, v) for p in DEMO_PRODUCTS for v in p.variants}
-        self._products = DEMO_PRODUCTS
         self._customers = tuple(c.customer for c in DEMO_CUSTOMERS.values())
         self._orders = tuple(sorted(
             (_build_order(spec, self.anchor, variants) for spec in _ORDERS),
             key=lambda o: (o.placed_at, int(o.number)), reverse=True))
+        self._products = best_selling_first(DEMO_PRODUCTS, self._orders)
         self._by_id = {c.id: c for c in self._customers}
         self._by_email = {normalise_email(c.email): c for c in self._customers}
         self._by_phone = {c.phone: c for c in self._customers if c.phone}
@@ -300,7 +315,7 @@ class DemoStore:
         return [o for o in self._orders if o.customer_id == customer_id]
 
     def products(self) -> list[Product]:
-        """The catalog."""
+        """The catalog, best-selling first (units sold in the store's own orders)."""
         return list(self._products)
 
     def customers(self) -> list[Customer]:

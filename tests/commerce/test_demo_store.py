@@ -487,3 +487,16 @@ def test_demo_orders_json_values(store: DemoStore) -> None:
     first = order["line_items"][0]
     assert (first["quantity"], first["fulfilled_quantity"]) == (2, 1)
     assert first["fulfillment_status"] == "partially_fulfilled"
+
+
+def test_products_come_best_selling_first(store: DemoStore) -> None:
+    sold: dict[str, int] = {}
+    for order in store.orders():
+        for line in order.line_items:
+            if line.fulfillment_status is not FS.CANCELLED:
+                sold[line.product_id] = (sold.get(line.product_id, 0) + line.quantity
+                                         - line.returned_quantity)
+    counts = [sold.get(p.id, 0) for p in store.products()]
+    assert counts == sorted(counts, reverse=True)
+    assert counts[0] > counts[-1]
+    assert {p.id for p in store.products()} == {p.id for p in DEMO_PRODUCTS}
