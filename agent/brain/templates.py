@@ -28,13 +28,6 @@ TEMPLATES: dict[str, str] = {
     "orders.not_found": "I couldn't find order #{number} on your account. Which order do you "
                         "mean?",
     "orders.none": "I can't find any orders on your account.",
-    # returns
-    "returns.eligible": "From order #{number}, {items} can be returned or exchanged.",
-    "returns.not_delivered": "{items} {has_have} not been delivered yet. Once delivered, you "
-                             "have {days} days to return or exchange.",
-    "returns.not_eligible": "Some items can't be returned: {reasons}.",
-    # order status
-    "status.summary": "Here is where order #{number} is: {summary}.",
     # faq
     "faq.answer": "{answer}",
     "faq.unknown": "I'm not sure about that one, and I'd rather not guess. A person from our "
@@ -62,8 +55,6 @@ TEMPLATES: dict[str, str] = {
     "handoff.offer": "Would you like me to connect you with a person?",
     "handoff.notice": "I've passed this to our customer care team, and a person will reply "
                       "here {expected}. Nothing you've told me is lost.",
-    "handoff.unavailable": "I can't do that for you here, so I've passed it to our customer "
-                           "care team.",
 }
 
 # The skills' own templates live in templates_skills.py; they are part of the English set.

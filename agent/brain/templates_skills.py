@@ -7,8 +7,7 @@ verification, handoff, their translations) can grow without stepping on each oth
 from __future__ import annotations
 
 SKILL_TEMPLATES: dict[str, str] = {
-    # returns & exchanges; same-named first-release entries in templates.py are superseded
-    # (same placeholders), and templates.py's "returns.eligible" is no longer used
+    # returns & exchanges
     "returns.eligible_until": "From order #{number}, {eligible}.",
     "returns.exchange_options": "Available to exchange for: {options}.",
     "returns.no_exchange": "No other size or colour of {items} is in stock right now, so a "

@@ -23,8 +23,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "online lige nu, men en medarbejder svarer dig her (forventet "
                                  "svar: {expected}). Intet af det, du har fortalt mig, går tabt.",
         "handoff.ask_email": "Hvis du går, før da, hvilken e-mailadresse kan vi svare dig på?",
-        "handoff.unavailable": "Det kan jeg ikke klare for dig her, så jeg har sendt det videre "
-                               "til vores kundeservice.",
         "identity.ask_contact": "For at beskytte dine ordrer skal jeg først sikre mig, at det er "
                                 "dig. Log ind på din konto, eller skriv den e-mailadresse, du "
                                 "brugte til ordren, så sender jeg dig en 6-cifret kode.",
@@ -56,8 +54,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "svar: {expected}). Ingenting av det du har fortalt meg, går "
                                  "tapt.",
         "handoff.ask_email": "Hvis du går før den tid, hvilken e-postadresse kan vi svare deg på?",
-        "handoff.unavailable": "Det kan jeg ikke ordne for deg her, så jeg har sendt det videre "
-                               "til kundeservice.",
         "identity.ask_contact": "For å beskytte bestillingene dine må jeg først sjekke at det er "
                                 "deg. Logg inn på kontoen din, eller oppgi e-postadressen du "
                                 "brukte til bestillingen, så sender jeg deg en 6-sifret kode.",
@@ -87,8 +83,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "(przewidywana odpowiedź: {expected}). Nic z naszej rozmowy nie "
                                  "przepadnie.",
         "handoff.ask_email": "Jeśli wyjdziesz wcześniej, na jaki adres e-mail możemy odpowiedzieć?",
-        "handoff.unavailable": "Nie mogę tego załatwić tutaj, więc sprawa została przekazana "
-                               "naszemu zespołowi obsługi klienta.",
         "identity.ask_contact": "Aby chronić Twoje zamówienia, muszę najpierw sprawdzić, czy to "
                                 "Ty. Zaloguj się na swoje konto albo podaj adres e-mail użyty "
                                 "przy zamówieniu, a wyślę Ci 6-cyfrowy kod.",
@@ -117,8 +111,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "{expected}). Нічого з того, що ви розповіли, не загубиться.",
         "handoff.ask_email": "Якщо ви підете раніше, на яку адресу електронної пошти нам "
                              "відповісти?",
-        "handoff.unavailable": "Я не можу зробити це тут, тому ваше звернення передано нашій "
-                               "службі підтримки.",
         "identity.ask_contact": "Щоб захистити ваші замовлення, мені спершу потрібно "
                                 "переконатися, що це ви. Увійдіть у свій обліковий запис або "
                                 "напишіть адресу електронної пошти, яку ви вказали під час "
@@ -148,7 +140,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "这里回复您（预计回复时间：{expected}）。您告诉我的内容都不会丢失"
                                  "。",
         "handoff.ask_email": "如果您在此之前离开，我们可以通过哪个电子邮箱回复您？",
-        "handoff.unavailable": "这件事我无法在这里为您处理，已转交给我们的客服团队。",
         "identity.ask_contact": "为保护您的订单隐私，我需要先确认您的身份。请登录您的账户，或告诉"
                                 "我下单时使用的电子邮箱，我会给您发送一个6位数验证码。",
         "identity.ask_email": "为保护您的订单隐私，我需要先确认您的身份。您下单时使用的是哪个电子"
@@ -178,8 +169,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "gesagt haben, geht verloren.",
         "handoff.ask_email": "Falls Sie vorher gehen: Unter welcher E-Mail-Adresse können wir "
                              "Ihnen antworten?",
-        "handoff.unavailable": "Das kann ich hier nicht für Sie erledigen, deshalb habe ich es an "
-                               "unseren Kundenservice weitergegeben.",
         "identity.ask_contact": "Damit Ihre Bestellungen geschützt bleiben, muss ich zuerst "
                                 "prüfen, ob Sie es sind. Melden Sie sich in Ihrem Konto an oder "
                                 "nennen Sie mir die E-Mail-Adresse Ihrer Bestellung, dann schicke "
@@ -212,8 +201,6 @@ LOCALISED: dict[str, dict[str, str]] = {
                                  "tillgängliga just nu, men en person svarar dig här (förväntat "
                                  "svar: {expected}). Inget av det du har berättat går förlorat.",
         "handoff.ask_email": "Om du går innan dess, vilken e-postadress kan vi svara dig på?",
-        "handoff.unavailable": "Det kan jag inte ordna åt dig här, så jag har skickat det vidare "
-                               "till vår kundtjänst.",
         "identity.ask_contact": "För att skydda dina beställningar behöver jag först kontrollera "
                                 "att det är du. Logga in på ditt konto, eller skriv "
                                 "e-postadressen du använde för beställningen så skickar jag en "
