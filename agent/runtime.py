@@ -91,14 +91,15 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
     store = ConversationStore(make_engine(settings.resolved_database_url()))
     secret = settings.resolved_secret_key()
     examples = {s.name: s.examples for s in skills}
+    skill_router = EmbeddingRouter(embedder, examples)
     services = Services(
         settings=settings, clock=clock, store=store,
         source=source or make_order_source(settings, clock), knowledge=memo,
-        brain=make_brain(settings, embedder, examples),
+        brain=make_brain(settings, embedder, examples, skill_router),
         skills=skills, codes=OneTimeCodes(store, secret), tokens=StorefrontTokens(secret),
         policy=settings.store_policy(),
         topics=TopicClassifier(embedder),
-        request_router=EmbeddingRouter(embedder, examples),
+        request_router=skill_router,
         hours=parse_hours(settings.business_hours, settings.holidays, settings.store_timezone),
     )
     checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)

@@ -84,9 +84,10 @@ class OfflineBrain:
 
     def __init__(self, embedder: TextEmbedder, examples: Mapping[str, Sequence[str]],
                  templates: Mapping[str, str] = TEMPLATES,
-                 localised: Mapping[str, Mapping[str, str]] = LOCALISED) -> None:
+                 localised: Mapping[str, Mapping[str, str]] = LOCALISED,
+                 router: EmbeddingRouter | None = None) -> None:
         self._embedder = embedder
-        self._router = EmbeddingRouter(embedder, examples)
+        self._router = router or EmbeddingRouter(embedder, examples)
         self._templates = templates
         self._localiser = Localiser(templates, localised)
 
