@@ -6,7 +6,10 @@ person can read, an oversized body a 413, a message already in flight a 409.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -95,9 +98,26 @@ def describe_errors(errors: list[Any]) -> str:
     return "; ".join(described)
 
 
+async def retry_outbox_forever(runtime: Runtime, every_seconds: float) -> None:
+    """Retry queued outgoing messages (a provider that was down) until cancelled."""
+    while True:
+        await asyncio.sleep(every_seconds)
+        await asyncio.to_thread(runtime.services.outbound.retry_due)
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     """The FastAPI application over one runtime."""
-    app = FastAPI(title="customer-agent", version="0.1.0")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        retrying = asyncio.create_task(
+            retry_outbox_forever(runtime, runtime.settings.outbox_retry_seconds))
+        try:
+            yield
+        finally:
+            retrying.cancel()
+
+    app = FastAPI(title="customer-agent", version="0.1.0", lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES,
                        larger={"/webhooks/": MAX_WEBHOOK_BYTES})
 

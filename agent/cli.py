@@ -182,7 +182,7 @@ def cmd_kb_search(args: argparse.Namespace) -> int:
 
 
 def cmd_outbox(args: argparse.Namespace) -> int:
-    """Messages the agent sent where no provider is configured."""
+    """Everything sent, with its delivery state (held: no provider configured)."""
     from agent.conversations import ConversationStore
     from agent.db import make_engine
 
@@ -192,13 +192,14 @@ def cmd_outbox(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = [
         {"id": m.id, "conversation_id": m.conversation_id, "channel": m.channel,
          "to": m.recipient, "kind": m.kind, "subject": m.subject, "body": m.body,
+         "state": m.state, "attempts": m.attempts, "last_error": m.last_error,
          "created_at": m.created_at.isoformat()} for m in store.outbox()]
     if args.json:
         _print_json(rows)
         return 0
     for row in rows:
-        print(f"[{row['created_at'][:19]}] {row['channel']} to {row['to']} ({row['kind']}): "
-              f"{row['body']}")
+        print(f"[{row['created_at'][:19]}] {row['channel']} to {row['to']} ({row['kind']}, "
+              f"{row['state']}): {row['body']}")
     return 0
 
 

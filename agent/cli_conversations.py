@@ -16,6 +16,7 @@ from agent.config import Settings
 from agent.conversations import ConversationStore
 from agent.db import make_engine
 from agent.delivery import UndeliverableReply, deliver_teammate_reply
+from agent.runtime import make_outbound
 
 SettingsOf = Callable[[argparse.Namespace], Settings]
 
@@ -86,7 +87,9 @@ def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
         print(f"customer-agent: no conversation {args.id}")
         return 2
     try:
-        state = deliver_teammate_reply(store, conversation, args.text, SystemClock().now(),
+        clock = SystemClock()
+        state = deliver_teammate_reply(store, make_outbound(settings, store, clock),
+                                       conversation, args.text, clock.now(),
                                        settings.store_name)
     except UndeliverableReply as exc:
         print(f"customer-agent: {exc}")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skills.policy import StorePolicy
@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
+    outbox_retry_seconds: float = Field(default=15.0, gt=0)
 
     brain: Literal["offline", "llm"] = "offline"
     order_source: Literal["demo", "shopify"] = "demo"

@@ -1,9 +1,10 @@
-"""Conversations, messages, tickets, one-time codes and the outbox, in one SQL database.
+"""Conversations, messages, events and tickets, in one SQL database.
 
 SQLite under the data dir by default, PostgreSQL by ``database_url``: the same SQLAlchemy
 models either way. Every inbound message is stored before it is processed, and a
 provider/client message id is unique per channel, so a retried delivery is answered from
-what was stored rather than processed twice.
+what was stored rather than processed twice. One-time codes, the outbox and suppressions
+live in their own modules and are mixed into ``ConversationStore``.
 """
 
 from __future__ import annotations
@@ -26,8 +27,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from agent.codes_outbox import CodesAndOutbox
+from agent.code_store import OneTimeCodeRecords
 from agent.db import Base, UtcDateTime, add_missing_columns
+from agent.outbox import OutboxRecords
+from agent.suppressions import SuppressionRecords
 
 
 class Conversation(Base):
@@ -102,7 +105,7 @@ class DuplicateMessage(Exception):
         self.message_id = message_id
 
 
-class ConversationStore(CodesAndOutbox):
+class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
     """Reads and writes of the conversation database."""
 
     def __init__(self, engine: Engine) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +26,12 @@ from agent.db import make_engine
 from agent.graph import build_graph
 from agent.identity import OneTimeCodes, StorefrontTokens
 from agent.knowledge import MemoisedSearch
+from agent.outbound import Outbound, Transport
 from agent.services import Services
 from agent.topics import TopicClassifier
 from agent.turns import TurnService
 from channels.render import render
+from channels.transports import configured_transports
 from knowledge_base.embedder import Embedder
 from knowledge_base.ingest import ingest_demo_if_empty
 from knowledge_base.search import IngestReport, KnowledgeBase
@@ -74,9 +76,18 @@ def make_clock(settings: Settings) -> Clock:
     return FixedClock(settings.now) if settings.now else SystemClock()
 
 
+def make_outbound(settings: Settings, store: ConversationStore, clock: Clock,
+                  transports: Mapping[str, Transport] | None = None) -> Outbound:
+    """The outbound queue with the transports the settings configure (or those given)."""
+    return Outbound(store, clock, configured_transports(settings) if transports is None
+                    else transports)
+
+
 def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
-                  source: OrderSource | None = None, ingest_demo: bool = True) -> Runtime:
-    """Wire a whole agent from settings; ``embedder``/``source`` may be shared or swapped."""
+                  source: OrderSource | None = None, ingest_demo: bool = True,
+                  transports: Mapping[str, Transport] | None = None) -> Runtime:
+    """Wire a whole agent from settings; ``embedder``/``source``/``transports`` may be
+    shared or swapped (no transport for a channel: its messages are held in the outbox)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -101,6 +112,7 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
         topics=TopicClassifier(embedder),
         request_router=skill_router,
         hours=parse_hours(settings.business_hours, settings.holidays, settings.store_timezone),
+        outbound=make_outbound(settings, store, clock, transports),
     )
     checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
     checkpoints.execute("PRAGMA journal_mode=WAL")

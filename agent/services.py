@@ -15,6 +15,7 @@ from agent.commerce.source import OrderSource
 from agent.config import Settings
 from agent.conversations import ConversationStore
 from agent.identity import OneTimeCodes, StorefrontTokens
+from agent.outbound import Outbound
 from agent.topics import TopicClassifier
 from skills.base import KnowledgeSearch
 from skills.policy import StorePolicy
@@ -38,3 +39,4 @@ class Services:
     topics: TopicClassifier
     request_router: EmbeddingRouter
     hours: OpeningHours
+    outbound: Outbound

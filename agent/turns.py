@@ -151,20 +151,21 @@ class TurnService:
         store.update_conversation(message.conversation_id, self._services.clock.now(),
                                   unread=silent,
                                   **({"reply_to": recipient} if recipient != "unknown" else {}))
-        delivery = "not_sent" if silent else self._deliver(message, payload, recipient)
         text = " ".join(p["text"] for p in result.parts if p.get("type") == "text")
-        store.record_outbound(message.conversation_id, message.channel.value, inbound_id, text,
-                              result.parts, result.model_dump(mode="json"), delivery,
-                              self._services.clock.now())
+        webchat = message.channel is Channel.WEBCHAT
+        state = "not_sent" if silent else ("delivered" if webchat else "pending")
+        outbound_id = store.record_outbound(
+            message.conversation_id, message.channel.value, inbound_id, text, result.parts,
+            result.model_dump(mode="json"), state, self._services.clock.now())
+        if state == "pending":
+            self._send(message, payload, recipient, outbound_id)
         return result
 
-    def _deliver(self, message: InboundMessage, payload: dict[str, Any],
-                 recipient: str) -> str:
-        """Webchat replies go back in the response; other channels go to the outbox."""
-        if message.channel is Channel.WEBCHAT:
-            return "delivered"
+    def _send(self, message: InboundMessage, payload: dict[str, Any], recipient: str,
+              outbound_id: int) -> None:
+        """SMS, WhatsApp and email replies leave through the outbound queue."""
         body = payload.get("text") if message.channel is Channel.EMAIL else payload.get("body")
-        self._services.store.add_outbox(
+        self._services.outbound.send(
             message.conversation_id, message.channel.value, recipient, "reply",
-            str(body or ""), self._services.clock.now(), subject=str(payload.get("subject", "")))
-        return "queued"
+            str(body or ""), subject=str(payload.get("subject", "")), payload=payload,
+            message_id=outbound_id)

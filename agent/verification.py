@@ -41,11 +41,11 @@ def send_code(services: Services, conversation_id: str, channel: Channel,
     body = (f"Your {services.settings.store_name} verification code is {code}. "
             "It expires in 10 minutes. Never share it with anyone.")
     if channel in PHONE_CHANNELS and customer.phone and not by_email:
-        services.store.add_outbox(conversation_id, channel.value, customer.phone,
-                                  "one_time_code", body, now)
+        services.outbound.send(conversation_id, channel.value, customer.phone,
+                               "one_time_code", body)
         return mask_phone(customer.phone)
-    services.store.add_outbox(conversation_id, "email", customer.email, "one_time_code", body,
-                              now, subject="Your verification code")
+    services.outbound.send(conversation_id, "email", customer.email, "one_time_code", body,
+                           subject="Your verification code")
     return mask_email(customer.email)
 
 

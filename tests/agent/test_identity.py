@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import select
 
 from agent import identity
-from agent.codes_outbox import OneTimeCode
+from agent.code_store import OneTimeCode
 from agent.conversations import ConversationStore
 from agent.db import make_engine
 from agent.identity import (

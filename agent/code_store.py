@@ -1,4 +1,4 @@
-"""One-time codes and the outbox: what the agent sends before any provider is wired in.
+"""One-time codes at rest: their hashes, expiry and failed attempts.
 
 Mixed into ``ConversationStore`` so one database and one session factory serve all.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select, update
+from sqlalchemy import Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from agent.db import Base, UtcDateTime
@@ -28,39 +28,11 @@ class OneTimeCode(Base):
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class OutboxMessage(Base):
-    """A message the agent sent where no provider is configured (the embedded default)."""
-
-    __tablename__ = "outbox"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    conversation_id: Mapped[str] = mapped_column(String(64), index=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    recipient: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(32))
-    subject: Mapped[str] = mapped_column(String(255), default="")
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class CodesAndOutbox:
-    """Reads and writes of one-time codes (``agent.identity.CodeStore``) and the outbox."""
+class OneTimeCodeRecords:
+    """Reads and writes of one-time codes (``agent.identity.CodeStore``)."""
 
     def _session(self) -> Session:
         raise NotImplementedError
-
-    def add_outbox(self, conversation_id: str, channel: str, recipient: str, kind: str,
-                   body: str, now: datetime, subject: str = "") -> None:
-        """Record a message sent to the outbox."""
-        with self._session() as session:
-            session.add(OutboxMessage(conversation_id=conversation_id, channel=channel,
-                                      recipient=recipient, kind=kind, subject=subject,
-                                      body=body, created_at=now))
-            session.commit()
-
-    def outbox(self) -> list[OutboxMessage]:
-        """Everything in the outbox, oldest first."""
-        with self._session() as session:
-            return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
     def save_code(self, conversation_id: str, customer_id: str, code_hash: str,
                   created_at: datetime, expires_at: datetime) -> None:
