@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,12 +21,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.commerce.shopify_webhooks import webhook_router_for
-from agent.runtime import Runtime
+from agent.config import Settings
+from agent.runtime import Runtime, build_runtime
+from agent.satisfaction import close_idle_conversations
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
+from channels import email_inbound, rating_page, twilio, webchat
+from channels.render import render
+from preview.routes import LARGE_BODY_PATHS, install_console
 from skills.parts import Channel
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_WEBHOOK_BYTES = 1024 * 1024
+MAX_EMAIL_BYTES = 10 * 1024 * 1024
 
 
 class TurnRequest(BaseModel):
@@ -98,11 +105,21 @@ def describe_errors(errors: list[Any]) -> str:
     return "; ".join(described)
 
 
-async def retry_outbox_forever(runtime: Runtime, every_seconds: float) -> None:
-    """Retry queued outgoing messages (a provider that was down) until cancelled."""
+def housekeeping(runtime: Runtime) -> None:
+    """Resume abandoned turns, retry queued outgoing messages, and close resolved
+    conversations gone quiet."""
+    services = runtime.services
+    runtime.turns.resume_abandoned()
+    services.outbound.retry_due()
+    close_idle_conversations(services.store, services.outbound, services.settings,
+                             services.clock.now())
+
+
+async def housekeeping_forever(runtime: Runtime, every_seconds: float) -> None:
+    """Run ``housekeeping`` every few seconds until cancelled."""
     while True:
         await asyncio.sleep(every_seconds)
-        await asyncio.to_thread(runtime.services.outbound.retry_due)
+        await asyncio.to_thread(housekeeping, runtime)
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -110,16 +127,17 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        retrying = asyncio.create_task(
-            retry_outbox_forever(runtime, runtime.settings.outbox_retry_seconds))
+        chores = asyncio.create_task(
+            housekeeping_forever(runtime, runtime.settings.outbox_retry_seconds))
         try:
             yield
         finally:
-            retrying.cancel()
+            chores.cancel()
 
     app = FastAPI(title="customer-agent", version="0.1.0", lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES,
-                       larger={"/webhooks/": MAX_WEBHOOK_BYTES})
+                       larger={"/webhooks/": MAX_WEBHOOK_BYTES,
+                               "/channels/email/": MAX_EMAIL_BYTES, **LARGE_BODY_PATHS})
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -135,7 +153,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         skills = runtime.services.skills
-        return {"status": "ok", "skills_live": skills.live_names(),
+        return {"status": "ok", "worker_pid": os.getpid(), "skills_live": skills.live_names(),
                 "knowledge_sections": runtime.knowledge_base.section_count()}
 
     @app.post("/api/conversations/{conversation_id}/presence")
@@ -163,4 +181,15 @@ def create_app(runtime: Runtime) -> FastAPI:
     shopify_webhooks = webhook_router_for(runtime)
     if shopify_webhooks is not None:
         app.include_router(shopify_webhooks)
+    app.include_router(rating_page.router_for(runtime))
+    app.include_router(twilio.router_for(runtime))
+    app.include_router(email_inbound.router_for(runtime))
+    app.include_router(webchat.router_for(runtime))
+    install_console(app, runtime, render)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application of one worker process of ``serve --workers N``: its own runtime,
+    built from the environment, sharing the database (and Chroma server) with the others."""
+    return create_app(build_runtime(Settings()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
@@ -16,21 +17,28 @@ from typing import Any
 from pydantic import ValidationError
 
 from agent.brain.llm import LlmNotConfigured
+from agent.cli_bench import add_bench_commands
 from agent.cli_conversations import add_conversation_commands
+from agent.cli_eval import add_eval_commands
 from agent.commerce.source import OrderSourceUnavailable
 from agent.config import Settings
 from agent.runtime import Runtime, build_runtime, make_clock
 from agent.turns import InboundMessage, TurnResult
+from preview.cli_users import add_user_commands
 from skills.parts import Channel
 
 CHANNELS = [c.value for c in Channel]
 BRAINS = ["offline", "llm"]
+WORKER_STARTUP_SECONDS = 300
+"""How long a worker may take to load the model before the supervisor gives up on it."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     settings = Settings()
     if getattr(args, "data_dir", None):
         settings = settings.model_copy(update={"data_dir": Path(args.data_dir)})
+    if getattr(args, "database_url", None):
+        settings = settings.model_copy(update={"database_url": args.database_url})
     if getattr(args, "brain", None):
         settings = settings.model_copy(update={"brain": args.brain})
     return settings
@@ -120,8 +128,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     runtime = build_runtime(settings)
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir})")
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
+          f"{args.workers} worker{'s' if args.workers > 1 else ''})")
+    if args.workers == 1:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+        return 0
+    runtime.close()
+    os.environ["CUSTOMER_AGENT_DATA_DIR"] = str(settings.data_dir)
+    if settings.database_url:
+        os.environ["CUSTOMER_AGENT_DATABASE_URL"] = settings.database_url
+    uvicorn.run("agent.app:app_from_environment", factory=True, workers=args.workers,
+                host=host, port=port, log_level="info",
+                timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)
     return 0
 
 
@@ -219,11 +237,16 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="customer-agent", description=__doc__)
     parser.add_argument("--data-dir", help="data directory (default ./data)")
+    parser.add_argument("--database-url",
+                        help="conversation database (default SQLite in the data directory; "
+                             "env DATABASE_URL)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="run the HTTP server")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=1, choices=range(1, 65),
+                       metavar="N", help="worker processes (state is shared in the database)")
     serve.set_defaults(func=cmd_serve)
 
     chat = sub.add_parser("chat", help="talk to the agent in the terminal")
@@ -265,6 +288,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.set_defaults(func=cmd_kb_search)
 
     add_conversation_commands(sub, _settings)
+    add_eval_commands(sub)
+    add_bench_commands(sub)
+    add_user_commands(sub, _settings)
 
     doctor = sub.add_parser("doctor", help="check the shop connection and configuration")
     doctor.add_argument("--json", action="store_true")

@@ -17,6 +17,7 @@ from agent.conversations import ConversationStore
 from agent.db import make_engine
 from agent.delivery import UndeliverableReply, deliver_teammate_reply
 from agent.runtime import make_outbound
+from agent.satisfaction import UnknownConversation, close_conversation
 
 SettingsOf = Callable[[argparse.Namespace], Settings]
 
@@ -98,6 +99,20 @@ def cmd_reply(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_close(args: argparse.Namespace, settings: Settings) -> int:
+    """Close a conversation; the customer is asked for a rating on its channel."""
+    store, clock = _store(settings), SystemClock()
+    try:
+        ask = close_conversation(store, make_outbound(settings, store, clock), settings,
+                                 args.id, clock.now(), "cli")
+    except UnknownConversation as exc:
+        print(f"customer-agent: {exc}")
+        return 2
+    asked = f"; rating asked on {ask.channel} ({ask.state})" if ask else ""
+    print(f"{args.id}: closed{asked}")
+    return 0
+
+
 def add_conversation_commands(sub: Any, settings_of: SettingsOf) -> None:
     """Register ``conversations list|show|close|hand-back`` on the CLI's sub-parsers."""
     conversations = sub.add_parser("conversations", help="threads, tickets and ownership")
@@ -116,7 +131,7 @@ def add_conversation_commands(sub: Any, settings_of: SettingsOf) -> None:
     wire(show, cmd_show)
     close = inner.add_parser("close", help="close a conversation (the agent answers anew)")
     close.add_argument("id")
-    wire(close, lambda a, s: _set_owner(a, s, status="closed", owner="bot"))
+    wire(close, cmd_close)
     reply = inner.add_parser("reply", help="answer as a teammate, on the original channel")
     reply.add_argument("id")
     reply.add_argument("text")

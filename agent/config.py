@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skills.policy import StorePolicy
@@ -25,6 +25,7 @@ class DiscountCode(BaseModel):
     shareable: bool = False
     active: bool = True
     expires_at: datetime | None = None
+    percent_off: float | None = Field(default=None, gt=0, le=100)
 
 
 class Settings(BaseSettings):
@@ -34,11 +35,17 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     chroma_dir: Path | None = None
-    database_url: str | None = None
+    chroma_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CUSTOMER_AGENT_CHROMA_URL", "CHROMA_URL",
+                                                    "chroma_url"))
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("CUSTOMER_AGENT_DATABASE_URL",
+                                                    "DATABASE_URL", "database_url"))
     public_base_url: str = "http://127.0.0.1:8000"
     host: str = "127.0.0.1"
     port: int = 8000
     outbox_retry_seconds: float = Field(default=15.0, gt=0)
+    auto_close_after_hours: float = Field(default=24.0, ge=0)
 
     brain: Literal["offline", "llm"] = "offline"
     order_source: Literal["demo", "shopify"] = "demo"
@@ -53,13 +60,36 @@ class Settings(BaseSettings):
     business_hours: str = "Mon-Fri 09:00-17:00"
     holidays: list[str] = []
 
+    # console inbox and analytics: the first-response target, and images teammates attach
+    response_time_target_minutes: float = Field(default=60.0, gt=0)
+    attachment_max_bytes: int = Field(default=1024 * 1024, gt=0, le=8 * 1024 * 1024)
+
     pinned_product_ids: list[str] = []
     discount_codes: list[DiscountCode] = [
         DiscountCode(code="WELCOME10", description="10% off your first order",
-                     shareable=True),
+                     shareable=True, percent_off=10),
         DiscountCode(code="STAFF40", description="staff discount", shareable=False),
     ]
     product_url_template: str = "{base_url}/products/{product_id}"
+
+    # webchat widget (channels/webchat*.py): what it shows when it opens, how often it
+    # looks for replies a teammate sent, whether it asks for an email at chat start.
+    webchat_greeting: str = ("Hi! Ask us about an order, a return or anything in the shop. "
+                             "We usually answer right away.")
+    webchat_frequent_questions: list[str] = Field(default=[
+        "Where is my order?", "How long do I have to return an item?",
+        "What does shipping cost?", "Which size should I choose?",
+        "Do you have a discount code?", "Talk to a person"], max_length=8)
+    webchat_ask_email: bool = True
+    webchat_poll_seconds: float = Field(default=2.0, gt=0)
+
+    # merchant console (preview/): the first owner (password from the environment, else
+    # generated and printed once), sign-in lifetime, where console content and eval cases go.
+    console_owner_email: str = "owner@example.com"
+    console_owner_password: str | None = Field(default=None, repr=False)
+    console_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    console_content_dir: Path | None = None
+    console_eval_dir: Path | None = None
 
     secret_key: str | None = None
     now: datetime | None = None
@@ -71,6 +101,31 @@ class Settings(BaseSettings):
     route_confidence_floor: float = 0.5
     kb_score_floor: float = 0.36
     kb_collection: str = "knowledge_base"
+
+    # SMS and WhatsApp over Twilio (channels/twilio*.py). The auth token signs webhooks;
+    # without account SID + token + a sender, replies are held in the outbox.
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_whatsapp_template_sid: str | None = None
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Email (channels/email_inbound.py in, channels/smtp.py out). Without smtp_host, email
+    # is held in the outbox. Inbound posts need mailgun_signing_key (Mailgun) or
+    # email_inbound_secret (SendGrid Inbound Parse, raw MIME): see README "Email".
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, gt=0, lt=65536)
+    smtp_security: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_username: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0)
+    email_from_address: str | None = None
+    email_from_name: str | None = None
+    email_inbound_secret: str | None = Field(default=None, repr=False)
+    mailgun_signing_key: str | None = Field(default=None, repr=False)
 
     @property
     def sqlite_path(self) -> Path:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from agent.code_store import OneTimeCodeRecords
 from agent.db import Base, UtcDateTime, add_missing_columns
+from agent.email_threads import EmailThreadRecords
 from agent.outbox import OutboxRecords
 from agent.suppressions import SuppressionRecords
 
@@ -47,6 +48,13 @@ class Conversation(Base):
     reply_to: Mapped[str | None] = mapped_column(String(254), nullable=True)
     visitor_online: Mapped[bool | None] = mapped_column(nullable=True)
     unread: Mapped[bool] = mapped_column(default=False)
+    assignee: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    rating_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rating_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    cart: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    visitor: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -68,6 +76,7 @@ class Message(Base):
     parts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     delivery_state: Mapped[str] = mapped_column(String(16), default="received")
+    envelope: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     attempted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
@@ -105,7 +114,8 @@ class DuplicateMessage(Exception):
         self.message_id = message_id
 
 
-class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
+class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
+                        EmailThreadRecords):
     """Reads and writes of the conversation database."""
 
     def __init__(self, engine: Engine) -> None:
@@ -154,7 +164,8 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
             session.commit()
 
     def record_inbound(self, conversation_id: str, channel: str, text: str,
-                       provider_id: str | None, now: datetime) -> int:
+                       provider_id: str | None, now: datetime,
+                       envelope: dict[str, Any] | None = None) -> int:
         """Store an inbound message before it is processed; raise DuplicateMessage if seen.
 
         A provider/client message id is unique within its conversation and channel.
@@ -163,7 +174,8 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
             message = Message(conversation_id=conversation_id, channel=channel,
                               direction="in", author="customer", text=text,
                               provider_id=provider_id, parts=[], created_at=now,
-                              delivery_state="processing", attempted_at=now)
+                              delivery_state="processing", attempted_at=now,
+                              envelope=envelope)
             session.add(message)
             try:
                 session.commit()
@@ -197,6 +209,13 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
             session.commit()
             return bool(getattr(claimed, "rowcount", 0))
 
+    def abandoned_inbound(self, started_before: datetime, limit: int = 50) -> list[Message]:
+        """Inbound messages whose turn started before ``started_before`` and never ended."""
+        with self._session() as session:
+            return list(session.scalars(select(Message).where(
+                Message.direction == "in", Message.delivery_state == "processing",
+                Message.attempted_at < started_before).order_by(Message.id).limit(limit)))
+
     def record_outbound(self, conversation_id: str, channel: str, reply_to: int, text: str,
                         parts: list[dict[str, Any]], result: dict[str, Any],
                         delivery_state: str, now: datetime) -> int:
@@ -224,7 +243,43 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
             rows = session.scalars(select(Message).where(
                 Message.conversation_id == conversation_id).order_by(Message.id))
             return [{"direction": m.direction, "author": m.author, "text": m.text,
-                     "parts": m.parts, "at": m.created_at.isoformat()} for m in rows]
+                     "parts": m.parts, "delivery_state": m.delivery_state,
+                     "at": m.created_at.isoformat()} for m in rows]
+
+    def messages(self, conversation_id: str, after_id: int = 0) -> list[Message]:
+        """The conversation's message rows after ``after_id``, oldest first (the inbox reads
+        parts and results; the webchat widget asks for what it has not seen)."""
+        with self._session() as session:
+            return list(session.scalars(select(Message).where(
+                Message.conversation_id == conversation_id, Message.id > after_id)
+                .order_by(Message.id)))
+
+    def resolved_idle_conversations(self, idle_since: datetime) -> list[str]:
+        """Open, agent-owned conversations quiet since ``idle_since`` whose last message is
+        the agent's reply to a turn it resolved."""
+        with self._session() as session:
+            candidates = list(session.scalars(select(Conversation.id).where(
+                Conversation.status == "open", Conversation.owner == "bot",
+                Conversation.updated_at < idle_since)))
+            resolved = []
+            for conversation_id in candidates:
+                last = session.scalar(select(Message).where(
+                    Message.conversation_id == conversation_id)
+                    .order_by(Message.id.desc()).limit(1))
+                if (last is not None and last.direction == "out" and last.result
+                        and last.result.get("status") == "resolved"):
+                    resolved.append(conversation_id)
+            return resolved
+
+    def update_with_event(self, conversation_id: str, kind: str, detail: dict[str, Any],
+                          now: datetime, **values: Any) -> None:
+        """Set fields of a conversation and record an event about it, in one transaction."""
+        with self._session() as session:
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(updated_at=now, **values))
+            session.add(Event(conversation_id=conversation_id, kind=kind, detail=detail,
+                              created_at=now))
+            session.commit()
 
     def record_event(self, conversation_id: str, kind: str, detail: dict[str, Any],
                      now: datetime) -> None:
@@ -243,9 +298,21 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords):
     def record_teammate_reply(self, conversation_id: str, channel: str, text: str,
                               delivery_state: str, now: datetime) -> int:
         """Store a reply a person on the team sent."""
+        return self._record_out(conversation_id, channel, "teammate", text, [],
+                                delivery_state, now)
+
+    def record_agent_message(self, conversation_id: str, channel: str, text: str,
+                             parts: list[dict[str, Any]], delivery_state: str,
+                             now: datetime) -> int:
+        """Store a message the agent sent on its own (not a turn's reply), e.g. a rating ask."""
+        return self._record_out(conversation_id, channel, "agent", text, parts,
+                                delivery_state, now)
+
+    def _record_out(self, conversation_id: str, channel: str, author: str, text: str,
+                    parts: list[dict[str, Any]], delivery_state: str, now: datetime) -> int:
         with self._session() as session:
             message = Message(conversation_id=conversation_id, channel=channel,
-                              direction="out", author="teammate", text=text, parts=[],
+                              direction="out", author=author, text=text, parts=parts,
                               delivery_state=delivery_state, created_at=now)
             session.add(message)
             session.commit()

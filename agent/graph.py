@@ -21,7 +21,7 @@ def _next(state: ConversationState) -> str:
 
 
 def _after_intake(state: ConversationState) -> str:
-    return END if state.get("silent") else "understand"
+    return END if state.get("silent") or state.get("next") == "end" else "understand"
 
 
 def build_graph(services: Services, checkpointer: BaseCheckpointSaver[Any]) -> Any:

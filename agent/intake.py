@@ -1,8 +1,11 @@
 """The intake node: who owns the thread, and who the shopper is before anything else.
 
+A blocked sender's message is recorded and the agent stays silent (``agent.inbox_blocking``).
 A human-owned conversation is recorded and the agent stays silent (only a contact email
-the team asked for is acknowledged). Otherwise identity is established: a valid storefront
-token verifies; a sender or claimed email on file is a matched contact, nothing more.
+the team asked for is acknowledged). A digit answering an open rating request is recorded
+as the rating and thanked, without the agent reading it. Otherwise identity is
+established: a valid storefront token verifies; a sender or claimed email on file is a
+matched contact, nothing more.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from typing import Any
 from agent.brain.extractors import extract_email
 from agent.commerce.source import OrderSourceUnavailable
 from agent.identity import IdentityLevel
+from agent.inbox_blocking import sender_blocked, silent_for_blocked
+from agent.satisfaction import rating_reply, record_rating
 from agent.services import Services
 from agent.state import PER_TURN_RESET, ConversationState
 from skills.parts import Channel, parts_to_json
@@ -25,6 +30,9 @@ def build_intake(services: Services) -> Callable[[ConversationState], dict[str, 
     def intake(state: ConversationState) -> dict[str, Any]:
         update: dict[str, Any] = {**PER_TURN_RESET, "trace": []}
         conversation = store.conversation(state["conversation_id"])
+        if conversation is not None and sender_blocked(store, conversation,
+                                                      state.get("inbound", {})):
+            return {**update, **silent_for_blocked(store, conversation, services.clock.now())}
         if conversation is not None and conversation.owner == "human":
             update.update(silent=True, status="handoff", next="end",
                           handoff={"reason": "human_owned", "ticket_id": None})
@@ -36,6 +44,13 @@ def build_intake(services: Services) -> Callable[[ConversationState], dict[str, 
                 noted = brain.phrase("handoff.email_noted", {"email": email})
                 update.update(awaiting_email=False, parts=parts_to_json([noted]))
                 update["decision"]["action"] = "contact email recorded"
+            return update
+        score = rating_reply(conversation, state.get("inbound", {}).get("text", ""))
+        if score is not None:
+            record_rating(store, state["conversation_id"], score, services.clock.now())
+            thanks = brain.phrase("satisfaction.thanks", {"score": score})
+            update.update(status="resolved", next="end", parts=parts_to_json([thanks]),
+                          decision={"rating": score, "action": "rating recorded"})
             return update
         if conversation is not None and conversation.status == "closed":
             store.update_conversation(state["conversation_id"], services.clock.now(),

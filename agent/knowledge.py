@@ -1,13 +1,16 @@
-"""A memo in front of knowledge-base search, so repeated policy look-ups cost nothing.
+"""Knowledge-base search as the engine uses it: memoised, and logged per skill run.
 
 Skills ask the same policy queries on every turn; the answers change only when the
-content does, so they are kept until ``clear()`` (called after every ingest).
+content does, so they are kept until ``clear()`` (called after every ingest). A
+``RetrievalLog`` in front of the memo records what one skill run asked and got, for the
+trace (the console's trace panel, the evals' grounding metric).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import Any
 
 from skills.base import KnowledgeHit, KnowledgeSearch
 
@@ -37,3 +40,19 @@ class MemoisedSearch:
     def clear(self) -> None:
         """Forget every answer (the content changed)."""
         self._memo.clear()
+
+
+class RetrievalLog:
+    """``KnowledgeSearch`` that records every query and the hits it returned, with scores."""
+
+    def __init__(self, inner: KnowledgeSearch) -> None:
+        self._inner = inner
+        self.entries: list[dict[str, Any]] = []
+
+    def search(self, query: str, k: int = 5) -> Sequence[KnowledgeHit]:
+        """The inner search's hits, recorded."""
+        hits = self._inner.search(query, k)
+        self.entries.append({"query": query, "hits": [
+            {"section_id": hit.section_id, "article": hit.article, "heading": hit.heading,
+             "score": round(float(hit.score), 3)} for hit in hits]})
+        return hits

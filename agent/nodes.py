@@ -17,12 +17,14 @@ from agent.commerce.source import CustomerOrders, OrderSourceUnavailable
 from agent.handoff import hand_off
 from agent.identity import IdentityLevel
 from agent.intake import build_intake
+from agent.knowledge import RetrievalLog
 from agent.requests import split_requests
 from agent.routing import SKILL_CHOICES, build_route, choice_for
 from agent.services import Services
 from agent.state import ConversationState
 from agent.topics import apply_topic
 from agent.verification import continue_verification, request_verification
+from knowledge_base.errors import KnowledgeUnavailable
 from skills.base import OutcomeStatus, Request, SkillContext, SkillOutcome
 from skills.parts import (
     Channel,
@@ -107,9 +109,10 @@ def build_nodes(services: Services) -> dict[str, Node]:
             update["decision"] = {"skill": name, "needs_identity": True}
             return with_queue_note(state, update)
         customer_id = state.get("customer_id")
+        retrieval = RetrievalLog(services.knowledge)
         ctx = SkillContext(
             request=request, channel=Channel(state["channel"]), settings=settings,
-            policy=services.policy, now=services.clock.now(), knowledge=services.knowledge,
+            policy=services.policy, now=services.clock.now(), knowledge=retrieval,
             phrasing=brain, products=services.source.products,
             orders=CustomerOrders(services.source, customer_id)
             if verified and customer_id else None,
@@ -120,7 +123,12 @@ def build_nodes(services: Services) -> dict[str, Node]:
         except OrderSourceUnavailable as unavailable:
             return handoff_update(state, "order_source_unavailable", str(unavailable)[:200],
                                   skill=name)
-        return apply_outcome(state, name, outcome)
+        except KnowledgeUnavailable as unavailable:
+            return handoff_update(state, "knowledge_unavailable", str(unavailable)[:200],
+                                  skill=name)
+        update = apply_outcome(state, name, outcome)
+        update["decision"]["retrieved"] = retrieval.entries
+        return update
 
     def apply_outcome(state: ConversationState, name: str,
                       outcome: SkillOutcome) -> dict[str, Any]:

@@ -85,6 +85,12 @@ def build_route(services: Services) -> Callable[[ConversationState], dict[str, A
                           pending=None, queue=queue)
             update["decision"]["queued"] = [q["skill"] for q in queue]
             return update
+        if understanding.get("rule") == "sign_off":
+            return {"next": "respond", "status": "resolved", "pending": None,
+                    "clarified": False,
+                    "parts": parts_to_json([brain.phrase("sign_off",
+                                                         {"store": settings.store_name})]),
+                    "decision": {"action": "sign_off"}}
         if understanding.get("greeting"):
             return {"next": "respond", "status": "resolved", "pending": None,
                     "parts": parts_to_json([brain.phrase("greeting",

@@ -7,16 +7,14 @@ the router) is created here once and shared by every turn.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from langgraph.checkpoint.sqlite import SqliteSaver
-
 from agent.brain.factory import make_brain
 from agent.brain.router import EmbeddingRouter
 from agent.business_hours import parse_hours
+from agent.checkpoints import Checkpoints, open_checkpoints
 from agent.clock import Clock, FixedClock, SystemClock
 from agent.commerce.factory import make_order_source
 from agent.commerce.source import OrderSource
@@ -48,7 +46,7 @@ class Runtime:
     knowledge_base: KnowledgeBase
     memo: MemoisedSearch
     turns: TurnService
-    checkpoints: sqlite3.Connection
+    checkpoints: Checkpoints
 
     def refresh_skills(self) -> list[SkillStatus]:
         """Re-check every skill's prerequisites."""
@@ -63,7 +61,7 @@ class Runtime:
         return report
 
     def close(self) -> None:
-        """Release the checkpoint connection and database pool."""
+        """Release the checkpoint connections and database pool."""
         self.checkpoints.close()
         self.services.store.engine.dispose()
         close_source = getattr(self.services.source, "close", None)
@@ -76,11 +74,20 @@ def make_clock(settings: Settings) -> Clock:
     return FixedClock(settings.now) if settings.now else SystemClock()
 
 
+def open_knowledge_base(settings: Settings, embedder: Embedder) -> KnowledgeBase:
+    """The knowledge base on a Chroma server when ``chroma_url`` is set, else embedded."""
+    if settings.chroma_url:
+        return KnowledgeBase.connect(settings.chroma_url, settings.kb_collection, embedder,
+                                     settings.kb_score_floor)
+    return KnowledgeBase.open(settings.chroma_path, settings.kb_collection, embedder,
+                              settings.kb_score_floor)
+
+
 def make_outbound(settings: Settings, store: ConversationStore, clock: Clock,
                   transports: Mapping[str, Transport] | None = None) -> Outbound:
     """The outbound queue with the transports the settings configure (or those given)."""
-    return Outbound(store, clock, configured_transports(settings) if transports is None
-                    else transports)
+    return Outbound(store, clock, configured_transports(settings, store, clock)
+                    if transports is None else transports)
 
 
 def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
@@ -93,8 +100,7 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     clock = make_clock(settings)
     embedder = embedder or Embedder()
-    knowledge_base = KnowledgeBase.open(settings.chroma_path, settings.kb_collection, embedder,
-                                        settings.kb_score_floor)
+    knowledge_base = open_knowledge_base(settings, embedder)
     if ingest_demo:
         ingest_demo_if_empty(knowledge_base)
     memo = MemoisedSearch(knowledge_base)
@@ -114,12 +120,8 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
         hours=parse_hours(settings.business_hours, settings.holidays, settings.store_timezone),
         outbound=make_outbound(settings, store, clock, transports),
     )
-    checkpoints = sqlite3.connect(settings.checkpoint_path, check_same_thread=False)
-    checkpoints.execute("PRAGMA journal_mode=WAL")
-    checkpoints.execute("PRAGMA synchronous=NORMAL")
-    saver = SqliteSaver(checkpoints)
-    saver.setup()
-    graph = build_graph(services, saver)
+    checkpoints = open_checkpoints(settings)
+    graph = build_graph(services, checkpoints.saver)
     runtime = Runtime(settings=settings, services=services, knowledge_base=knowledge_base,
                       memo=memo, turns=TurnService(services, graph, render),
                       checkpoints=checkpoints)

@@ -101,23 +101,60 @@ class TurnService:
 
     def handle(self, message: InboundMessage) -> TurnResult:
         """Process one inbound message and return the turn's result."""
+        accepted = self.accept(message)
+        if isinstance(accepted, TurnResult):
+            return accepted
+        return self.process(message, accepted)
+
+    def accept(self, message: InboundMessage) -> int | TurnResult:
+        """Store the inbound message before anything else; returns its id to ``process``.
+
+        A message already answered returns the stored result; one being processed right
+        now raises DuplicateInFlight; a failed or abandoned one is taken up again.
+        """
         store, now = self._services.store, self._services.clock.now()
         store.ensure_conversation(message.conversation_id, message.channel.value, now)
+        envelope = {"sender": message.sender, "claimed_email": message.claimed_email}
         try:
-            inbound_id = store.record_inbound(message.conversation_id, message.channel.value,
-                                              message.text, message.client_message_id, now)
+            return store.record_inbound(message.conversation_id, message.channel.value,
+                                        message.text, message.client_message_id, now,
+                                        envelope=envelope)
         except DuplicateMessage as duplicate:
             stored = store.result_for(duplicate.message_id)
             if stored is not None:
                 return TurnResult.model_validate(stored)
             if not store.reclaim_inbound(duplicate.message_id, now, ABANDONED_AFTER):
                 raise DuplicateInFlight("this message is already being processed") from None
-            inbound_id = duplicate.message_id
+            return duplicate.message_id
+
+    def process(self, message: InboundMessage, inbound_id: int) -> TurnResult:
+        """Take the turn of a message ``accept`` stored."""
         try:
             return self._take_turn(message, inbound_id)
         except Exception:
-            store.mark_inbound(inbound_id, "failed")
+            self._services.store.mark_inbound(inbound_id, "failed")
             raise
+
+    def resume_abandoned(self) -> list[int]:
+        """Take up stored messages whose turn never finished (the process died mid-turn,
+        or crashed after acknowledging a webhook); returns their ids."""
+        store, now = self._services.store, self._services.clock.now()
+        resumed = []
+        for row in store.abandoned_inbound(now - ABANDONED_AFTER):
+            if not store.reclaim_inbound(row.id, now, ABANDONED_AFTER):
+                continue
+            envelope = row.envelope or {}
+            message = InboundMessage(
+                conversation_id=row.conversation_id, channel=Channel(row.channel),
+                text=row.text, sender=envelope.get("sender"),
+                claimed_email=envelope.get("claimed_email"),
+                client_message_id=row.provider_id)
+            try:
+                self.process(message, row.id)
+            except Exception:
+                continue
+            resumed.append(row.id)
+        return resumed
 
     def _take_turn(self, message: InboundMessage, inbound_id: int) -> TurnResult:
         """Run the graph for a stored inbound message, then render, deliver and record."""

@@ -9,3 +9,7 @@ class KnowledgeBaseError(Exception):
 
 class UnsupportedDocument(KnowledgeBaseError):
     """A file whose type the knowledge base cannot read (by extension)."""
+
+
+class KnowledgeUnavailable(KnowledgeBaseError):
+    """The vector store could not be reached (e.g. the Chroma server is down)."""

@@ -45,9 +45,9 @@ import numpy as np
 
 from knowledge_base.documents import SUPPORTED_EXTENSIONS, Article, load_document
 from knowledge_base.embedder import Embedder
-from knowledge_base.errors import KnowledgeBaseError
+from knowledge_base.errors import KnowledgeBaseError, KnowledgeUnavailable
 from knowledge_base.lexical import LexicalIndex, tokenize
-from knowledge_base.store import SectionStore, StoredSection, open_chroma
+from knowledge_base.store import SectionStore, StoredSection, connect_chroma, open_chroma
 
 DEFAULT_SCORE_FLOOR = 0.36
 DENSE_WEIGHT = 0.75
@@ -110,6 +110,12 @@ class KnowledgeBase:
         """A knowledge base on an embedded Chroma directory."""
         return cls(SectionStore(open_chroma(chroma_path), collection), embedder, score_floor)
 
+    @classmethod
+    def connect(cls, chroma_url: str, collection: str, embedder: Embedder,
+                score_floor: float = DEFAULT_SCORE_FLOOR) -> KnowledgeBase:
+        """A knowledge base on a Chroma server (shared by several workers)."""
+        return cls(SectionStore(connect_chroma(chroma_url), collection), embedder, score_floor)
+
     def section_count(self) -> int:
         """Number of stored sections."""
         return self.store.count()
@@ -157,6 +163,15 @@ class KnowledgeBase:
         """
         if k <= 0 or not query.strip():
             return []
+        try:
+            return self._ranked(query, k, query_vector)
+        except KnowledgeBaseError:
+            raise
+        except Exception as error:  # the Chroma client raises many kinds when unreachable
+            raise KnowledgeUnavailable(f"knowledge base unreachable: {error}") from error
+
+    def _ranked(self, query: str, k: int, query_vector: np.ndarray | None) -> list[Hit]:
+        """Dense and lexical candidates fused, best first, none below the floor."""
         lexical = self._lexical_index()
         if not lexical.sections:
             return []

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -43,6 +44,17 @@ def open_chroma(path: Path) -> Any:
     return chromadb.PersistentClient(
         path=str(path), settings=chromadb.Settings(anonymized_telemetry=False)
     )
+
+
+def connect_chroma(url: str) -> Any:
+    """A client of a Chroma server at ``url`` (``http://host:port``; https for TLS)."""
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise ValueError(f"CHROMA_URL must look like http://host:port, not {url!r}")
+    ssl = parsed.scheme == "https"
+    return chromadb.HttpClient(
+        host=parsed.hostname, port=parsed.port or (443 if ssl else 8000), ssl=ssl,
+        settings=chromadb.Settings(anonymized_telemetry=False))
 
 
 def _section_from(

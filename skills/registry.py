@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from skills.base import PrerequisiteEnv, Skill
@@ -15,11 +15,15 @@ from skills.returns import ReturnsSkill
 
 @dataclass(frozen=True)
 class SkillStatus:
-    """Whether a skill is Live, and the unmet prerequisites in words when it is not."""
+    """Whether a skill is Live, and the unmet prerequisites in words when it is not.
+
+    ``enabled`` is False when the merchant turned the skill off (it is then not Live).
+    """
 
     name: str
     live: bool
     unmet: tuple[str, ...]
+    enabled: bool = True
 
     def to_json(self) -> dict[str, object]:
         """The form ``customer-agent skills --json`` prints."""
@@ -33,6 +37,7 @@ class SkillRegistry:
     def __init__(self, skills: list[Skill]) -> None:
         self._skills = {s.name: s for s in skills}
         self._status: dict[str, SkillStatus] = {}
+        self._disabled: set[str] = set()
 
     def __iter__(self) -> Iterator[Skill]:
         return iter(self._skills.values())
@@ -45,12 +50,18 @@ class SkillRegistry:
         """Every skill name, in declaration order."""
         return list(self._skills)
 
+    def set_disabled(self, names: Iterable[str]) -> None:
+        """The skills the merchant turned off; applied at the next ``refresh``."""
+        self._disabled = {name for name in names if name in self._skills}
+
     def refresh(self, env: PrerequisiteEnv) -> list[SkillStatus]:
         """Re-check every prerequisite (at start-up and after the content changes)."""
         self._status = {}
         for skill in self._skills.values():
             unmet = tuple(skill.unmet_prerequisites(env))
-            self._status[skill.name] = SkillStatus(skill.name, not unmet, unmet)
+            enabled = skill.name not in self._disabled
+            self._status[skill.name] = SkillStatus(skill.name, enabled and not unmet, unmet,
+                                                   enabled)
         return self.statuses()
 
     def statuses(self) -> list[SkillStatus]:

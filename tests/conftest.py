@@ -26,6 +26,7 @@ from knowledge_base.embedder import Embedder
 from knowledge_base.ingest import ingest_demo_if_empty
 from knowledge_base.search import KnowledgeBase
 from tests.fakes.no_network import no_real_provider  # noqa: F401 (autouse fixture)
+from tests.postgres import PostgresSchemas
 
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -45,6 +46,9 @@ def demo_chroma(embedder: Embedder, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 RuntimeFactory = Callable[..., Runtime]
+TEST_DATABASE = os.environ.get("CUSTOMER_AGENT_TEST_DATABASE", "sqlite")
+"""``postgresql`` runs every runtime of the suite on the PostgreSQL server of this machine
+(a fresh schema per runtime, conversation store and checkpoints alike); else SQLite."""
 
 
 @pytest.fixture
@@ -52,11 +56,14 @@ def make_runtime(embedder: Embedder, demo_chroma: Path,
                  tmp_path: Path) -> Iterator[RuntimeFactory]:
     """Build runtimes on the fixed clock with a fresh database; settings may be overridden."""
     built: list[Runtime] = []
+    schemas = PostgresSchemas() if TEST_DATABASE == "postgresql" else None
 
     def factory(**overrides: Any) -> Runtime:
         values: dict[str, Any] = {"data_dir": tmp_path / f"data{len(built)}",
                                   "chroma_dir": demo_chroma, "now": FIXED_NOW,
                                   "secret_key": "test-secret"}
+        if schemas is not None:
+            values["database_url"] = schemas.new_database_url()
         source = overrides.pop("source", None)
         values.update(overrides)
         runtime = build_runtime(Settings(**values), embedder=embedder, source=source)
@@ -66,6 +73,16 @@ def make_runtime(embedder: Embedder, demo_chroma: Path,
     yield factory
     for runtime in built:
         runtime.close()
+    if schemas is not None:
+        schemas.drop_all()
+
+
+def cli_location(runtime: Runtime) -> list[str]:
+    """The CLI options that point ``customer-agent`` at this runtime's data."""
+    location = ["--data-dir", str(runtime.settings.data_dir)]
+    if runtime.settings.database_url:
+        location += ["--database-url", runtime.settings.database_url]
+    return location
 
 
 @pytest.fixture

@@ -19,6 +19,12 @@ PHONE = re.compile(r"(?<![\w])\+?\d[\d\s().-]{7,}\d")
 GREETING = re.compile(
     r"^\s*(hi|hello|hey|hiya|good (morning|afternoon|evening)|hej|hei|hallo|cześć|czesc|"
     r"dzień dobry|привіт|вітаю|你好|您好)( there)?[\s!.,]*$", re.I)
+SIGN_OFF = re.compile(
+    r"^\s*((ok(ay)?|great|perfect|super|cool|fine|brilliant)[\s,.!]*)*"
+    r"(thanks?( you)?( so much| a lot| very much)?|thx|ty|cheers|many thanks|bye|goodbye|"
+    r"see you|have a (nice|good|great) (day|evening|weekend)|that'?s all|that is all|"
+    r"all good|nothing else)([\s,.!]+(thanks?( you)?|bye|goodbye|have a (nice|good|great) "
+    r"(day|evening|weekend)))*[\s!.,:)]*$", re.I)
 
 YES = re.compile(r"^\s*(yes|yeah|yep|yup|sure|ok(ay)?|please do|correct|right|y)\b", re.I)
 NO = re.compile(r"^\s*(no|nope|nah|not really|don't|do not|n)\b(?! (problem|worries))", re.I)
@@ -99,6 +105,11 @@ def extract_change(text: str) -> str | None:
 def is_greeting(text: str) -> bool:
     """A message that only says hello."""
     return bool(GREETING.match(text))
+
+
+def is_sign_off(text: str) -> bool:
+    """A message that only thanks or says goodbye ("thanks!", "ok bye", "have a nice day")."""
+    return bool(SIGN_OFF.match(text))
 
 
 def extract_entities(text: str) -> Entities:

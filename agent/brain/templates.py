@@ -49,6 +49,7 @@ TEMPLATES: dict[str, str] = {
                              "Type the 6-digit code, or \"new code\" to get another one.",
     "identity.verified": "Thanks, you're verified.",
     # engine
+    "sign_off": "You're welcome! If anything else comes up, just write here.",
     "greeting": "Hi! I'm the {store} assistant. I can help with orders, returns and questions "
                 "about our products and policies. What can I do for you?",
     "clarify": "I want to get this right. Which of these is closest to what you need?",

@@ -39,6 +39,7 @@ SKILL_TEMPLATES: dict[str, str] = {
     "handoff.ask_email": "If you leave before then, what email address can we answer you "
                          "at?",
     "handoff.email_noted": "Thanks, if you've left by then we'll answer you at {email}.",
+    "satisfaction.thanks": "Thank you for rating us {score} out of 5.",
     "multi.next": "I'll come to your other question ({topic}) right after this.",
     "multi.now": "Now, your other question:",
     # faq: product questions (every fact comes from the catalog or a cited guide section)

@@ -2,7 +2,8 @@
 
 A one-time code while verification is pending, a short yes or no while a question is
 pending, a quick-reply choice among the pending options, an SMS keyword (STOP, HELP)
-and a bare greeting are all handled by code; a model could only get them wrong.
+a bare greeting and a bare thank-you or goodbye are all handled by code; a model could
+only get them wrong.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from agent.brain.extractors import extract_code, extract_yes_no, is_greeting
+from agent.brain.extractors import extract_code, extract_yes_no, is_greeting, is_sign_off
 
 KEYWORD = re.compile(r"^\s*(stop|stopall|unsubscribe|end|quit|start|unstop|help|info)\s*[.!]?\s*$",
                      re.I)
@@ -36,4 +37,6 @@ def handled_by_rule(text: str, pending: dict[str, Any], picks_option: bool) -> s
         return "yes_no"
     if is_greeting(text):
         return "greeting"
+    if is_sign_off(text):
+        return "sign_off"
     return None

@@ -8,69 +8,22 @@ cannot be reached.
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, text
 
 from agent.conversations import ConversationStore, DuplicateMessage, Message
 from agent.db import make_engine
 
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 LATER = NOW + timedelta(minutes=5)
 
 def as_utc(instant: datetime) -> datetime:
     """Compare instants whether the backend returned them aware or naive (naive = UTC)."""
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def postgres_admin() -> Iterator[Engine]:
-    """An engine on the test database, or a skip when the server is unreachable."""
-    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error.orig}")
-    yield admin
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL of an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/db.sqlite"
-        return
-    admin: Engine = request.getfixturevalue("postgres_admin")
-    schema = f"test_conv_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[ConversationStore]:
-    conversations = ConversationStore(make_engine(db_url))
-    yield conversations
-    conversations.engine.dispose()
 
 
 def _inbound(store: ConversationStore, text_: str, provider_id: str | None = None,

@@ -18,6 +18,7 @@ from agent.brain.extractors import (
     extract_phone,
     extract_yes_no,
     is_greeting,
+    is_sign_off,
     normalise_phone,
 )
 
@@ -230,3 +231,13 @@ def test_is_greeting(text: str, expected: bool) -> None:
 ])
 def test_extract_entities(text: str, expected: Entities) -> None:
     assert extract_entities(text) == expected
+
+
+@pytest.mark.parametrize(("text", "sign_off"), [
+    ("thanks!", True), ("Thank you so much", True), ("ok bye", True),
+    ("ok great, thank you", True), ("have a nice day", True), ("thanks, bye", True),
+    ("cheers :)", True), ("that's all", True),
+    ("thanks but where is my order", False), ("no thanks", False),
+    ("thanks for nothing", False), ("bye bye order 1043", False), ("ok", False)])
+def test_a_bare_thank_you_or_goodbye_is_told_apart(text: str, sign_off: bool) -> None:
+    assert is_sign_off(text) is sign_off

@@ -8,7 +8,7 @@ from string import Formatter
 import pytest
 
 from agent.brain.base import ComposeContext
-from agent.brain.language import detect_language
+from agent.brain.language import detect_language, plainly_english
 from agent.brain.offline import OfflineBrain
 from agent.brain.templates import TEMPLATES
 from agent.brain.translations import LOCALISED
@@ -41,6 +41,22 @@ STORE = "Fjord & Fell"
 ])
 def test_language_detection(text: str, language: str | None) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(("text", "plain"), [
+    ("I want to change the address on my order", True),
+    ("where is my parcel, it was due on Monday", True),
+    ("Talk to a person", False),
+    ("Jeg vil gerne have min pakke", False),
+    ("Hvor er min ordre henne nu", False),
+    ("Ich will das nicht mehr haben", False),
+    ("Jag vill ha min beställning", False),
+    ("Bestellung Lieferung Adresse ändern bitte", False),
+    ("Please cancel it, thanks so much", False),
+])
+def test_plain_english_is_told_without_the_models(text: str, plain: bool) -> None:
+    words = [w.lower() for w in text.replace(",", " ").split()]
+    assert plainly_english(text, words) is plain
 
 
 def test_every_language_covers_the_greeting_handoff_and_identity_messages() -> None:

@@ -17,8 +17,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import LoopbackHTTPServer
 
 PATH = re.compile(r"^/(?P<shop>[^/]+)/admin/api/(?P<version>[^/]+)/graphql\.json$")
 SEARCH_TERM = re.compile(r'^(?P<field>email|phone):"(?P<value>[^"]*)"$')
@@ -89,7 +91,7 @@ class FakeShop:
     delay_seconds: float = 0.0
 
 
-class FakeShopifyServer:
+class FakeShopifyServer(LoopbackHTTPServer):
     """The loopback server; use as a context manager."""
 
     def __init__(self) -> None:
@@ -98,23 +100,12 @@ class FakeShopifyServer:
         self._script: deque[Scripted] = deque()
         self._requests: list[RecordedRequest] = []
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.02,),
-                                        daemon=True)
-
-    def __enter__(self) -> FakeShopifyServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        super().__init__(_handler(self))
 
     @property
     def base_url(self) -> str:
         """The ``admin_api_base_url`` pointing the client here."""
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/{{shop}}"
+        return f"{self.origin}/{{shop}}"
 
     def add_shop(self, shop: FakeShop) -> FakeShop:
         """Serve ``shop`` under its domain."""

@@ -69,3 +69,18 @@ def test_a_skill_whose_prerequisites_fail_hands_off(make_runtime) -> None:  # ty
     assert result.handoff is not None
     assert result.handoff["reason"] == "skill_unavailable:returns"
     assert "handoff_notice" in types(result)
+
+
+@pytest.mark.parametrize("closing", [["thanks!", "bye"], ["ok great, thank you"],
+                                     ["have a nice day"], ["thanks", "that's all, bye"]])
+def test_thanks_and_goodbye_are_acknowledged_without_a_ticket(
+        runtime: Runtime, closing: list[str]) -> None:
+    shopper = Shopper(runtime, "webchat")
+    shopper.say("do you ship to Norway?")
+    for text in closing:
+        reply = shopper.say(text)
+        assert (reply.status, reply.handoff) == ("resolved", None)
+        assert "welcome" in text_of(reply).lower()
+    assert runtime.services.store.tickets(shopper.conversation_id) == []
+    again = shopper.say("how long do I have to return something?")
+    assert again.skill == "faq" and of_type(again, "citation")

@@ -8,7 +8,7 @@ import pytest
 
 from agent.cli import main
 from agent.runtime import Runtime
-from tests.conftest import RuntimeFactory
+from tests.conftest import RuntimeFactory, cli_location
 from tests.scenarios.chat import CHANNELS, Shopper, of_type, text_of, types
 
 SATURDAY_EVENING = datetime(2026, 11, 21, 19, 0, tzinfo=UTC)
@@ -87,8 +87,7 @@ def test_human_owned_thread_gets_no_agent_reply_until_handed_back(
                if m["direction"] == "in"]
     assert inbound[-3:] == ["hello?", "what are your opening hours", "cancel order 1043"]
 
-    data_dir = str(runtime.settings.data_dir)
-    assert main(["--data-dir", data_dir, "conversations", "hand-back",
+    assert main([*cli_location(runtime), "conversations", "hand-back",
                  shopper.conversation_id]) == 0
     answered = shopper.say("what are your opening hours")
     assert answered.skill == "faq" and answered.parts
@@ -97,8 +96,7 @@ def test_human_owned_thread_gets_no_agent_reply_until_handed_back(
 def test_a_closed_conversation_reopens_with_the_agent(runtime: Runtime) -> None:
     shopper = Shopper(runtime, "sms")
     shopper.say("I want to talk to a person")
-    data_dir = str(runtime.settings.data_dir)
-    assert main(["--data-dir", data_dir, "conversations", "close",
+    assert main([*cli_location(runtime), "conversations", "close",
                  shopper.conversation_id]) == 0
     again = shopper.say("do you ship to Germany?")
     assert again.skill == "faq" and again.parts

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from agent.app import create_app
 from agent.cli import main
 from agent.runtime import Runtime
+from tests.conftest import cli_location
 from tests.scenarios.chat import Shopper
 
 
@@ -16,7 +17,7 @@ def outbox_for(runtime: Runtime, conversation_id: str) -> list[tuple[str, str, s
 
 
 def reply(runtime: Runtime, conversation_id: str, text: str) -> int:
-    return main(["--data-dir", str(runtime.settings.data_dir), "conversations", "reply",
+    return main([*cli_location(runtime), "conversations", "reply",
                  conversation_id, text])
 
 
@@ -28,7 +29,7 @@ def test_messages_in_a_human_owned_thread_mark_it_unread_until_shown(runtime: Ru
     shopper.say("hello, anyone?")
     conversation = runtime.services.store.conversation(shopper.conversation_id)
     assert conversation is not None and conversation.unread
-    assert main(["--data-dir", str(runtime.settings.data_dir), "conversations", "show",
+    assert main([*cli_location(runtime), "conversations", "show",
                  shopper.conversation_id]) == 0
     conversation = runtime.services.store.conversation(shopper.conversation_id)
     assert conversation is not None and not conversation.unread

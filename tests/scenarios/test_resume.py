@@ -1,0 +1,48 @@
+"""A process killed mid-turn: the stored message is taken up again after a restart, its
+reply is sent once, and a provider's retry of the same message gets no second reply."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from agent.runtime import Runtime
+from agent.turns import InboundMessage
+from skills.parts import Channel
+from tests.conftest import FIXED_NOW, RuntimeFactory
+
+
+def message(sid: str) -> InboundMessage:
+    return InboundMessage(conversation_id="sms:+4520123456", channel=Channel.SMS,
+                          text="how long do I have to return something?",
+                          sender="+4520123456", client_message_id=sid)
+
+
+def replies(runtime: Runtime, conversation_id: str) -> list[str]:
+    store = runtime.services.store
+    return [m.recipient for m in store.outbox()
+            if m.conversation_id == conversation_id and m.kind == "reply"]
+
+
+def test_a_turn_cut_off_after_the_message_was_stored_is_resumed_once_after_a_restart(
+        make_runtime: RuntimeFactory) -> None:
+    crashed = make_runtime()
+    same_data = {"data_dir": crashed.settings.data_dir,
+                 "database_url": crashed.settings.database_url}
+    inbound_id = crashed.turns.accept(message("SM-crash-1"))
+    assert isinstance(inbound_id, int)
+    crashed.close()  # the process dies before the turn ran
+
+    too_soon = make_runtime(**same_data, now=FIXED_NOW + timedelta(seconds=30))
+    assert too_soon.turns.resume_abandoned() == []
+    too_soon.close()
+
+    restarted = make_runtime(**same_data, now=FIXED_NOW + timedelta(minutes=3))
+    assert restarted.turns.resume_abandoned() == [inbound_id]
+    assert restarted.turns.resume_abandoned() == []
+    assert replies(restarted, "sms:+4520123456") == ["+4520123456"]
+    retried = restarted.turns.handle(message("SM-crash-1"))
+    assert retried.skill == "faq"
+    assert replies(restarted, "sms:+4520123456") == ["+4520123456"]
+    transcript = restarted.services.store.transcript("sms:+4520123456")
+    assert [(m["direction"], m["delivery_state"]) for m in transcript] == [
+        ("in", "processed"), ("out", "held")]
