@@ -123,10 +123,29 @@ def customer_profile(store: ConversationStore, source: OrderSource,
                               visitor=details, pages=pages, previous=previous)
     if customer is not None:
         try:
-            profile.orders = [order_summary(o) for o in source.orders_for_customer(customer.id)
-                              if o.customer_id == customer.id]
+            orders = [o for o in source.orders_for_customer(customer.id)
+                      if o.customer_id == customer.id]
         except OrderSourceUnavailable as unavailable:
+            orders = []
             profile.orders_unavailable = f"orders could not be read: {unavailable}"
+        profile.orders = [order_summary(o) for o in orders]
+        newest = max(orders, key=lambda o: o.placed_at, default=None)
+        if "location" not in details and newest is not None and newest.shipping_address:
+            details["location"] = (f"{place_of(newest.shipping_address)} "
+                                   "(latest shipping address)")
+    if "location" not in details and details.get("timezone"):
+        details["location"] = f"{zone_place(details['timezone'])} (browser time zone)"
     earlier = any(p.created_at < conversation.created_at for p in previous)
     profile.returning = earlier or bool(profile.orders)
     return profile
+
+
+def place_of(address: str) -> str:
+    """The town and country of a one-line postal address (its last two parts)."""
+    parts = [part.strip() for part in address.split(",") if part.strip()]
+    return ", ".join(parts[-2:]) if parts else address
+
+
+def zone_place(timezone: str) -> str:
+    """The city an IANA time zone is named after: ``Europe/Copenhagen`` -> ``Copenhagen``."""
+    return timezone.rsplit("/", 1)[-1].replace("_", " ")

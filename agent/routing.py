@@ -71,6 +71,11 @@ def build_route(services: Services) -> Callable[[ConversationState], dict[str, A
                         "parts": parts_to_json([brain.phrase("orders.which", {}),
                                                 QuickRepliesPart(options=options)]),
                         "decision": {"pending": "slot", "action": "asked again"}}
+        if pending.get("kind") == "menu":
+            picked = choice_for(text, pending.get("options", []))
+            if picked is not None:
+                return goto(picked["skill"], {"text": picked["label"]}, "picked from the menu",
+                            pending=None)
         if pending.get("kind") == "clarify":
             picked = choice_for(text, pending.get("options", []))
             if picked is not None:
@@ -92,7 +97,8 @@ def build_route(services: Services) -> Callable[[ConversationState], dict[str, A
                                                          {"store": settings.store_name})]),
                     "decision": {"action": "sign_off"}}
         if understanding.get("greeting"):
-            return {"next": "respond", "status": "resolved", "pending": None,
+            return {"next": "respond", "status": "resolved",
+                    "pending": {"kind": "menu", "options": menu_choices()},
                     "parts": parts_to_json([brain.phrase("greeting",
                                                          {"store": settings.store_name}),
                                             skill_menu()]),
@@ -100,12 +106,9 @@ def build_route(services: Services) -> Callable[[ConversationState], dict[str, A
         if not confident or best is None:
             if state.get("clarified"):
                 return handoff_update(state, NOT_UNDERSTOOD, "unsure twice")
-            choices = [{"label": label, "value": label, "skill": name}
-                       for name, label in SKILL_CHOICES.items()
-                       if services.skills.is_live(name)]
             return {"next": "respond", "status": "awaiting", "clarified": True,
                     "pending": {"kind": "clarify", "request": state.get("request", {}),
-                                "options": choices},
+                                "options": menu_choices()},
                     "parts": parts_to_json([brain.phrase("clarify", {}), skill_menu()]),
                     "decision": {"action": "clarify", "confidence": confidence}}
         return goto(best, state.get("request", {}), "routed", pending=None)
@@ -134,6 +137,10 @@ def build_route(services: Services) -> Callable[[ConversationState], dict[str, A
              **extra: Any) -> dict[str, Any]:
         return {"next": "run_skill", "skill": skill, "turn_skill": skill, "request": request,
                 "clarified": False, **extra, "decision": {"skill": skill, "why": why}}
+
+    def menu_choices() -> list[dict[str, str]]:
+        return [{"label": label, "value": label, "skill": name}
+                for name, label in SKILL_CHOICES.items() if services.skills.is_live(name)]
 
     def skill_menu() -> QuickRepliesPart:
         return QuickRepliesPart(options=[QuickReply(label=label, value=label)

@@ -92,19 +92,23 @@ def _order_lines(facts: dict[str, Any]) -> list[OrderLine]:
 
 def _used_passages(trace: Sequence[dict[str, Any]],
                    parts: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Sections the reply relied on: cited ones, with a score where the skill recorded it."""
-    scores = {}
+    """Every section the skills retrieved this turn (their policy queries included), best
+    score first, each marked when the reply cites it; cited sections come first."""
+    cited = {p.get("section_id") for p in parts if p.get("type") == "citation"}
+    best: dict[str, dict[str, Any]] = {}
     for entry in trace:
-        facts = entry.get("facts") or {}
-        if isinstance(facts, dict) and facts.get("section") and "score" in facts:
-            scores[facts["section"]] = facts["score"]
-    passages = [{"article": p.get("article", ""), "heading": p.get("heading", ""),
-                 "section_id": p.get("section_id", ""),
-                 "score": scores.get(p.get("section_id"))}
-                for p in parts if p.get("type") == "citation"]
-    cited = {p["section_id"] for p in passages}
-    passages += [{"article": "", "heading": "", "section_id": sid, "score": score}
-                 for sid, score in scores.items() if sid not in cited]
+        for search in entry.get("retrieved") or []:
+            for hit in search.get("hits") or []:
+                known = best.get(hit["section_id"])
+                if known is None or hit["score"] > known["score"]:
+                    best[hit["section_id"]] = {**hit, "query": search.get("query", ""),
+                                               "cited": hit["section_id"] in cited}
+    passages = sorted(best.values(), key=lambda h: (not h["cited"], -h["score"]))
+    passages += [{"article": p.get("article", ""), "heading": p.get("heading", ""),
+                  "section_id": p.get("section_id", ""), "score": None, "cited": True,
+                  "query": ""}
+                 for p in parts if p.get("type") == "citation"
+                 and p.get("section_id") not in best]
     return passages
 
 

@@ -1,7 +1,8 @@
 """When a message must go to a person whatever skill it seems to ask for. Pure rules.
 
-Legal threats, anger, complaints and account or billing problems the skills do not cover
-are decided here, in code, before any routing; the reason becomes the ticket's reason.
+Legal threats, anger, complaints, account or billing problems the skills do not cover,
+and plain requests for a person are decided here, in code, before any routing; the reason
+becomes the ticket's reason.
 """
 
 from __future__ import annotations
@@ -24,13 +25,19 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("anger", re.compile(
         r"\b(ridiculous|unacceptable|useless|furious|disgusting|scam|worst|"
         r"pathetic|fuck\w*|shit\w*|wtf)\b", re.I)),
+    ("customer_request", re.compile(
+        r"\b((speak|talk|chat) (to|with) (a |an |some(one|body)|your |a real )?"
+        r"(person|human|someone|somebody|colleague|manager|supervisor|team|agent|"
+        r"representative|rep)\b|escalate|pass me (on )?to|put me through|"
+        r"call me back|(request|want|need) a call ?back|get me (a |an )?"
+        r"(human|person|manager|supervisor))", re.I)),
 )
 SHOUTING = re.compile(r"[A-ZÆØÅ]{4,}(?:\W+[A-ZÆØÅ]{2,}){2,}")
 
 
 def handoff_trigger(text: str) -> str | None:
     """The reason this message must reach a person (legal_threat, complaint, billing,
-    account, anger), or None."""
+    account, customer_request, anger), or None."""
     for reason, pattern in RULES:
         if pattern.search(text):
             return reason

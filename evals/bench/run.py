@@ -30,11 +30,10 @@ from evals.bench.report import bench_report
 from evals.bench.search import search_figures
 from evals.bench.stats import latency_percentiles
 from evals.bench.webhooks import twilio_ack_figures
-from evals.load.senders import ServerAccess
+from evals.load.senders import CLIENT_LIMITS, ServerAccess
 from evals.load.server import LoopbackServer
 
 Progress = Callable[[str], None]
-CLIENT_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=64)
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,9 @@
 
 The order skills speak to a customer signed in on the storefront (a signed session token)
 about one of the demo store's orders, so the skill itself runs rather than asking for a
-code. Every generated message is different text (a base utterance with one of several
-openings and endings), so neither the embedding cache nor the search memo turns a turn
-into a look-up: each measured turn costs what a new shopper's message costs.
+code. Every generated message is different text (a base utterance in one of the forms of
+``evals.load.phrasing``), so neither the embedding cache nor the search memo turns a
+turn into a look-up: each measured turn costs what a new shopper's message costs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from agent.commerce.demo import DEMO_CASES
+from evals.load.phrasing import varied
 
 
 @dataclass(frozen=True)
@@ -56,15 +57,6 @@ SKILL_UTTERANCES: dict[str, tuple[tuple[str | None, str], ...]] = {
 }
 """Skill -> (demo case whose customer is signed in, or None for anonymous; message)."""
 
-OPENINGS = ("", "Quick question: ", "Sorry to bother you, ", "Hello there. ", "So ",
-            "Hey - ", "One more thing: ", "Good morning. ")
-ENDINGS = ("", " please", ", thanks", "?", " - thank you", "??", " :)", " asap")
-SIGN_OFFS = ("", " (Anna)", " - Lars", " /Mikkel", " Regards, Ingrid", " Cheers, Jonas",
-             " BR Freja", " Thx, Zofia")
-FORMS = len(OPENINGS) * len(ENDINGS) * len(SIGN_OFFS)
-"""Distinct forms of each utterance: more than the embedding cache and the search memo
-hold, so a workload cycling through them never hits either."""
-
 LANGUAGE_WARM_UP = TurnSpec("faq", "Hej, hvor lang tid tager levering til Sverige?", None)
 """A message not plainly English: the first one a process sees loads the language
 detector's models (seconds), so each warm-up takes one before anything is measured."""
@@ -80,17 +72,9 @@ CONVERSATION_TURNS: tuple[tuple[str, str], ...] = (
 the agent for the rest of the conversation)."""
 
 
-def varied(text: str, variant: int) -> str:
-    """``text`` in its ``variant``-th form (an opening, an ending and a sign-off)."""
-    opening = OPENINGS[variant % len(OPENINGS)]
-    ending = ENDINGS[(variant // len(OPENINGS)) % len(ENDINGS)]
-    sign_off = SIGN_OFFS[(variant // (len(OPENINGS) * len(ENDINGS))) % len(SIGN_OFFS)]
-    return f"{opening}{text}{ending}{sign_off}"
-
-
 def turn_spec(skill: str, index: int) -> TurnSpec:
     """The ``index``-th message for ``skill``; distinct indexes give distinct texts (up to
-    ``FORMS`` times the skill's base utterances)."""
+    ``evals.load.phrasing.FORMS`` times the skill's base utterances)."""
     bases = SKILL_UTTERANCES[skill]
     case, template = bases[index % len(bases)]
     email, number = DEMO_CASES[case] if case else (None, "")

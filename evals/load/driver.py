@@ -22,6 +22,7 @@ from functools import partial
 
 import httpx
 
+from evals.load.phrasing import varied
 from evals.load.scripts import SCRIPTS, Script
 from evals.load.senders import Senders, email_mime, new_email_id, new_message_sid
 from evals.load.watcher import ReplyWatcher
@@ -55,6 +56,7 @@ class LoadDriver:
         self.channels = list(channels)
         self.run_id = uuid.uuid4().hex[:6]
         self._numbers = itertools.count(1)
+        self._forms = itertools.count()
         self._script_turns = {channel: itertools.count() for channel in SCRIPTS}
         self._samples: list[Sample] = []
         self._lock = threading.Lock()
@@ -84,14 +86,14 @@ class LoadDriver:
         time.sleep(pause)
 
     def _paced(self, script: Script, deadline: float) -> Iterator[str]:
-        """The script's messages, a pause to think between them; none after the deadline
-        but the first."""
+        """The script's messages, each in a new form, a pause to think between them; none
+        after the deadline but the first."""
         for index, text in enumerate(script.messages):
             if index:
                 if time.monotonic() >= deadline:
                     return
                 self._think()
-            yield text
+            yield text if script.verbatim else varied(text, next(self._forms))
 
     def _record(self, sample: Sample) -> None:
         with self._lock:

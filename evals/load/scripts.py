@@ -1,6 +1,7 @@
 """What the load run's shoppers say: short conversations per channel, as shoppers write them.
 
-Each script is the messages of one conversation, sent one after the other. The mix covers
+Each script is the messages of one conversation, sent one after the other, each message
+in a new form (``evals.load.phrasing``) unless the script is verbatim. The mix covers
 every path the audit must see: plain answers, identity requests (a one-time code goes out
 and is never typed), a handoff (a ticket, then a human-owned thread the agent stays silent
 in), an SMS keyword, and an email auto-reply that is stored and deliberately not answered.
@@ -22,6 +23,8 @@ class Script:
     """Webchat only: the email the shopper claims (the agent then asks for a code)."""
     automatic: bool = False
     """Email only: an auto-reply (RFC 3834) the agent must not answer."""
+    verbatim: bool = False
+    """Sent exactly as written (a keyword), never in another form."""
 
 
 WEBCHAT_SCRIPTS: tuple[Script, ...] = (
@@ -39,7 +42,7 @@ WEBCHAT_SCRIPTS: tuple[Script, ...] = (
 SMS_SCRIPTS: tuple[Script, ...] = (
     Script(("Hi, has my order shipped yet?", "it's order 1043")),
     Script(("how long does delivery to Sweden take", "ok thanks")),
-    Script(("HELP",)),
+    Script(("HELP",), verbatim=True),
     Script(("what's your return policy?", "do I pay for the return shipping?")),
     Script(("are you open on saturdays?",)),
 )

@@ -29,6 +29,10 @@ EMAIL_INBOUND_PATH = "/channels/email/inbound"
 STORE_NUMBER = "+4570000000"
 ACCOUNT_SID = "AC" + "0" * 32
 SUPPORT_ADDRESS = "support@fjordandfell.example"
+CLIENT_LIMITS = httpx.Limits(max_connections=200, max_keepalive_connections=200,
+                             keepalive_expiry=2.0)
+"""Idle connections are dropped after 2 s, before the server's keep-alive timeout (5 s in
+uvicorn) closes them, so a request is never written into a connection being closed."""
 
 
 def new_message_sid() -> str:
@@ -89,8 +93,7 @@ class Senders:
     def __init__(self, access: ServerAccess, timeout: float = 120.0) -> None:
         self.access = access
         self.client = httpx.Client(base_url=access.base_url, timeout=timeout,
-                                   limits=httpx.Limits(max_connections=200,
-                                                       max_keepalive_connections=200))
+                                   limits=CLIENT_LIMITS)
 
     def webchat(self, conversation_id: str, text: str, *, as_email: str | None = None,
                 storefront_token: str | None = None) -> httpx.Response:

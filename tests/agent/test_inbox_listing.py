@@ -152,6 +152,20 @@ def test_the_profile_knows_the_customer_orders_and_history(seeded: ConversationS
     first = profile.orders[0]
     assert (first.number, first.status) == ("1043", "unfulfilled")
     assert [line.status for line in first.lines] == ["unfulfilled", "unfulfilled"]
+    assert profile.visitor["location"].endswith("(latest shipping address)")
+    assert "," in profile.visitor["location"]
+
+
+def test_a_visitor_without_location_is_placed_by_the_browser_time_zone(
+        seeded: ConversationStore, source: DemoStore) -> None:
+    conversation = seeded.conversation("web-visitor")
+    assert conversation is not None
+    visitor = {**(conversation.visitor or {}), "location": ""}
+    seeded.update_conversation("web-visitor", conversation.updated_at, visitor=visitor)
+    updated = seeded.conversation("web-visitor")
+    assert updated is not None
+    profile = customer_profile(seeded, source, updated, None)
+    assert profile.visitor["location"] == "Copenhagen (browser time zone)"
 
 
 def test_a_new_visitor_profile_comes_from_the_webchat_details(seeded: ConversationStore,

@@ -84,3 +84,18 @@ def test_thanks_and_goodbye_are_acknowledged_without_a_ticket(
     assert runtime.services.store.tickets(shopper.conversation_id) == []
     again = shopper.say("how long do I have to return something?")
     assert again.skill == "faq" and of_type(again, "citation")
+
+
+def test_a_number_picks_from_the_menu_shown_after_a_greeting_on_sms(runtime: Runtime) -> None:
+    shopper = Shopper(runtime, "sms", sender="+4520999999")
+    greeted = shopper.say("hi")
+    assert "quick_replies" in types(greeted)
+    picked = shopper.say("5")
+    assert (picked.skill, picked.handoff is not None) == ("handoff", True)
+
+
+def test_after_a_greeting_a_real_question_is_routed_as_usual(runtime: Runtime) -> None:
+    shopper = Shopper(runtime, "webchat")
+    shopper.say("hello")
+    answer = shopper.say("how long do I have to return something?")
+    assert answer.skill == "faq" and of_type(answer, "citation")
