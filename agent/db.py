@@ -36,12 +36,17 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+POOL_RECYCLE_SECONDS = 300
+"""PostgreSQL connections are replaced after this long (instead of a ping per checkout)."""
+
+
 class Base(DeclarativeBase):
     """Declarative base of the conversation schema."""
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout for several processes."""
+    """An engine for ``url``; SQLite gets WAL (synchronous=NORMAL: durable at checkpoints,
+    never corrupt) and a busy timeout for several processes."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
@@ -50,10 +55,11 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_recycle=POOL_RECYCLE_SECONDS)
 
 
 def add_missing_columns(engine: Engine) -> list[str]:
