@@ -14,17 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agent.cli_args import positive_int
 from agent.config import Settings
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
 
 
 def _seconds(text: str) -> float:
@@ -121,7 +112,7 @@ def add_bench_commands(sub: Any) -> None:
 
     load = sub.add_parser("load", help="many concurrent conversations against a server, "
                                        "then an audit of its database")
-    load.add_argument("--conversations", type=_positive, default=50,
+    load.add_argument("--conversations", type=positive_int, default=50,
                       help="shoppers writing at once (default 50)")
     load.add_argument("--seconds", type=_seconds, default=120.0,
                       help="how long to keep writing (default 120)")

@@ -14,17 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from agent.cli_args import positive_int
+
 BRAINS = ["offline", "llm"]
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is less than 1")
-    return value
 
 
 def _fail(message: str) -> int:
@@ -75,7 +67,7 @@ def add_eval_commands(sub: Any) -> None:
     run = inner.add_parser("run", help="run suites (files or folders of .yaml/.jsonl)")
     run.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                      help="suite files, or folders searched for *.yaml, *.yml, *.jsonl")
-    run.add_argument("--k", type=_positive, default=1, metavar="N",
+    run.add_argument("--k", type=positive_int, default=1, metavar="N",
                      help="run each case N times; a case passes when all N pass (pass^k)")
     run.add_argument("--report", type=Path, metavar="DIR",
                      help="report directory (default ./reports/<timestamp>/)")
@@ -83,6 +75,6 @@ def add_eval_commands(sub: Any) -> None:
                      help="fail when a metric regresses against this earlier report")
     run.add_argument("--brain", choices=BRAINS, default="offline",
                      help="offline (default) or llm (CUSTOMER_AGENT_LLM_* settings)")
-    run.add_argument("--jobs", type=_positive, default=1, metavar="N",
+    run.add_argument("--jobs", type=positive_int, default=1, metavar="N",
                      help="cases run at the same time (threads sharing one model)")
     run.set_defaults(func=cmd_eval_run)

@@ -18,15 +18,16 @@ def ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The ``q``-th percentile with linear interpolation (numpy's default), None if empty."""
+def percentile(values: Sequence[float], q: float, digits: int = 2) -> float | None:
+    """The ``q``-th percentile with linear interpolation (numpy's default), rounded to
+    ``digits`` decimals; None if empty."""
     if not values:
         return None
     ordered = sorted(values)
     rank = (len(ordered) - 1) * q / 100
     low = int(rank)
     high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low), 2)
+    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low), digits)
 
 
 def classification(pairs: Sequence[tuple[str, str | None]]) -> dict[str, Any] | None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from evals.metrics import percentile
+
 
 @dataclass(frozen=True)
 class LinearFit:
@@ -48,18 +50,6 @@ def mean_recall_at_k(results: Sequence[tuple[Sequence[str], Collection[str]]],
     return sum(recall_at_k(ranked, relevant, k) for ranked, relevant in results) / len(results)
 
 
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """The ``q``-th percentile with linear interpolation (numpy's default), to three
-    decimals; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * q / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low), 3)
-
-
 def latency_percentiles(values: Sequence[float]) -> dict[str, float | None]:
     """p50, p95 and p99 of some latencies (None for none)."""
-    return {f"p{q}": percentile(values, q) for q in (50, 95, 99)}
+    return {f"p{q}": percentile(values, q, digits=3) for q in (50, 95, 99)}

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from evals.bench.figures import Figure, Target, skipped
-from evals.bench.stats import linear_fit, mean_recall_at_k, percentile, recall_at_k
+from evals.bench.stats import linear_fit, mean_recall_at_k, recall_at_k
+from evals.metrics import percentile
 
 
 def test_points_on_a_line_fit_it_exactly() -> None:
