@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e ".[dev]"
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	# the embedding model's ONNX export (once per machine, ~/.cache/customer-agent/models)
+	$(BIN)/python -c "from knowledge_base.embedder import Embedder; Embedder()"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -22,10 +22,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.commerce.shopify_webhooks import webhook_router_for
 from agent.config import Settings
+from agent.db import schema_lock
 from agent.runtime import Runtime, build_runtime
 from agent.satisfaction import close_idle_conversations
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
 from channels import email_inbound, rating_page, twilio, webchat
+from channels.background_turns import BackgroundTurns
 from channels.render import render
 from preview.routes import LARGE_BODY_PATHS, install_console
 from skills.parts import Channel
@@ -122,8 +124,11 @@ async def housekeeping_forever(runtime: Runtime, every_seconds: float) -> None:
         await asyncio.to_thread(housekeeping, runtime)
 
 
-def create_app(runtime: Runtime) -> FastAPI:
-    """The FastAPI application over one runtime."""
+def create_app(runtime: Runtime, background_turns: BackgroundTurns | None = None) -> FastAPI:
+    """The FastAPI application over one runtime; webhook turns run on ``background_turns``
+    (default: a pool of its own, closed with the app)."""
+
+    background_turns = background_turns or BackgroundTurns()
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -133,6 +138,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             yield
         finally:
             chores.cancel()
+            background_turns.close()
 
     app = FastAPI(title="customer-agent", version="0.1.0", lifespan=lifespan)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES,
@@ -182,7 +188,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     if shopify_webhooks is not None:
         app.include_router(shopify_webhooks)
     app.include_router(rating_page.router_for(runtime))
-    app.include_router(twilio.router_for(runtime))
+    app.include_router(twilio.router_for(runtime, background_turns))
     app.include_router(email_inbound.router_for(runtime))
     app.include_router(webchat.router_for(runtime))
     install_console(app, runtime, render)
@@ -192,4 +198,6 @@ def create_app(runtime: Runtime) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """The application of one worker process of ``serve --workers N``: its own runtime,
     built from the environment, sharing the database (and Chroma server) with the others."""
-    return create_app(build_runtime(Settings()))
+    settings = Settings()
+    with schema_lock(settings.resolved_database_url()):  # the other workers start too
+        return create_app(build_runtime(settings))

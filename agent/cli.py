@@ -16,12 +16,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent.brain.llm import LlmNotConfigured
+from agent.brain.base import LlmNotConfigured
 from agent.cli_bench import add_bench_commands
 from agent.cli_conversations import add_conversation_commands
 from agent.cli_eval import add_eval_commands
 from agent.commerce.source import OrderSourceUnavailable
 from agent.config import Settings
+from agent.db import schema_lock
 from agent.runtime import Runtime, build_runtime, make_clock
 from agent.turns import InboundMessage, TurnResult
 from preview.cli_users import add_user_commands
@@ -126,12 +127,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from agent.app import create_app
 
     settings = _settings(args)
-    runtime = build_runtime(settings)
+    with schema_lock(settings.resolved_database_url()):  # other hosts may be starting too
+        runtime = build_runtime(settings)
+        app = create_app(runtime)  # every table and the first owner exist before workers
     host, port = args.host or settings.host, args.port or settings.port
     print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
           f"{args.workers} worker{'s' if args.workers > 1 else ''})")
     if args.workers == 1:
-        uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info")
         return 0
     runtime.close()
     os.environ["CUSTOMER_AGENT_DATA_DIR"] = str(settings.data_dir)

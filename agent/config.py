@@ -16,6 +16,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from skills.policy import StorePolicy
 
+MIN_TURN_ABANDONED_SECONDS = 30.0
+"""Below this a live turn waiting on a slow model would be taken up again while it runs."""
+
 
 class DiscountCode(BaseModel):
     """A discount code the merchant configured; only shareable, active ones are ever shared."""
@@ -45,6 +48,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     outbox_retry_seconds: float = Field(default=15.0, gt=0)
+    # a turn still unfinished this long after it started is taken as abandoned (its process
+    # died) and taken up again by the housekeeping; keep it above the slowest live turn
+    # (model timeout x (retries + 1) for each of two model calls, plus the provider's send)
+    turn_abandoned_after_seconds: float = Field(default=120.0, ge=MIN_TURN_ABANDONED_SECONDS)
     auto_close_after_hours: float = Field(default=24.0, ge=0)
 
     brain: Literal["offline", "llm"] = "offline"

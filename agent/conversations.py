@@ -33,6 +33,9 @@ from agent.email_threads import EmailThreadRecords
 from agent.outbox import OutboxRecords
 from agent.suppressions import SuppressionRecords
 
+UNANSWERED_STATES = ("processing", "failed")
+"""Inbound states a turn may still answer: in flight, or a turn on it failed."""
+
 
 class Conversation(Base):
     """One thread with a shopper on one channel."""
@@ -196,6 +199,14 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
                             .values(delivery_state=state))
             session.commit()
 
+    def fail_inbound(self, message_id: int) -> None:
+        """Mark a turn failed, unless another turn on the message has answered it since."""
+        with self._session() as session:
+            session.execute(update(Message).where(
+                Message.id == message_id, Message.delivery_state == "processing")
+                .values(delivery_state="failed"))
+            session.commit()
+
     def reclaim_inbound(self, message_id: int, now: datetime, stale_after: timedelta) -> bool:
         """Take a failed (or abandoned) inbound message up again; False if it is in flight."""
         with self._session() as session:
@@ -221,15 +232,41 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
                         delivery_state: str, now: datetime) -> int:
         """Store the agent's reply with its parts and the full turn result."""
         with self._session() as session:
-            message = Message(conversation_id=conversation_id, channel=channel,
-                              direction="out", author="agent", text=text, reply_to=reply_to,
-                              parts=parts, result=result, delivery_state=delivery_state,
-                              created_at=now)
-            session.add(message)
             session.execute(update(Message).where(Message.id == reply_to)
                             .values(delivery_state="processed"))
-            session.commit()
-            return message.id
+            return self._add_reply(session, conversation_id, channel, reply_to, text, parts,
+                                   result, delivery_state, now)
+
+    def answer_inbound(self, conversation_id: str, channel: str, inbound_id: int, text: str,
+                       parts: list[dict[str, Any]], result: dict[str, Any],
+                       delivery_state: str, now: datetime) -> int | None:
+        """Store a turn's reply unless the inbound message was answered already; None then.
+
+        Two turns on one message overlap when a slow turn is taken up again as abandoned
+        while it still runs: the first to finish answers, the other stores (and sends)
+        nothing. Marking the message processed and storing the reply is one transaction.
+        """
+        with self._session() as session:
+            unanswered = session.execute(update(Message).where(
+                Message.id == inbound_id, Message.direction == "in",
+                Message.delivery_state.in_(UNANSWERED_STATES))
+                .values(delivery_state="processed"))
+            if not getattr(unanswered, "rowcount", 0):
+                session.rollback()
+                return None
+            return self._add_reply(session, conversation_id, channel, inbound_id, text, parts,
+                                   result, delivery_state, now)
+
+    @staticmethod
+    def _add_reply(session: Session, conversation_id: str, channel: str, reply_to: int,
+                   text: str, parts: list[dict[str, Any]], result: dict[str, Any],
+                   delivery_state: str, now: datetime) -> int:
+        message = Message(conversation_id=conversation_id, channel=channel, direction="out",
+                          author="agent", text=text, reply_to=reply_to, parts=parts,
+                          result=result, delivery_state=delivery_state, created_at=now)
+        session.add(message)
+        session.commit()
+        return message.id
 
     def result_for(self, inbound_id: int) -> dict[str, Any] | None:
         """The turn result already produced for an inbound message, if any."""

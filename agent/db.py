@@ -5,6 +5,9 @@ SQLite under the data dir by default, PostgreSQL by URL: the same models either 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -36,6 +39,10 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+SCHEMA_LOCK_NAMESPACE = 7_370_913
+"""First key of the PostgreSQL advisory lock ``schema_lock`` takes (the second is the
+schema's name, hashed)."""
+SCHEMA_LOCK_POLL_SECONDS = 0.2
 POOL_RECYCLE_SECONDS = 300
 """PostgreSQL connections are replaced after this long (instead of a ping per checkout)."""
 
@@ -82,3 +89,33 @@ def add_missing_columns(engine: Engine) -> list[str]:
                     f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}{default}'))
                 added.append(f"{table.name}.{column.name}")
     return added
+
+
+@contextmanager
+def schema_lock(url: str) -> Iterator[None]:
+    """While held, no other process creates or upgrades tables in this PostgreSQL schema.
+
+    Hosts that start at the same time on an empty database would otherwise race to create
+    the same tables, and all but one fail (``CREATE TABLE`` checks, then creates). A
+    session advisory lock, released when the block ends or the process dies. It is polled
+    for outside any transaction: a waiter blocked inside a statement would hold a snapshot
+    that the holder's ``CREATE INDEX CONCURRENTLY`` (the checkpointer's set-up) waits for,
+    and neither would move. Nothing to do on SQLite, whose file no other host shares.
+    """
+    if not url.startswith("postgresql"):
+        yield
+        return
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    key = "SELECT {}(:namespace, hashtext(current_schema()))"
+    namespace = {"namespace": SCHEMA_LOCK_NAMESPACE}
+    try:
+        with engine.connect() as connection:
+            while not connection.execute(text(key.format("pg_try_advisory_lock")),
+                                         namespace).scalar():
+                time.sleep(SCHEMA_LOCK_POLL_SECONDS)
+            try:
+                yield
+            finally:
+                connection.execute(text(key.format("pg_advisory_unlock")), namespace)
+    finally:
+        engine.dispose()

@@ -14,13 +14,15 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from agent.brain.language import LANGUAGE_NAMES
-from agent.brain.llm_client import CircuitBreaker, ModelClient
 from agent.inbox_transforms import OFFLINE_TRANSFORMS
+
+if TYPE_CHECKING:
+    from agent.brain.llm_client import ModelClient
 
 ASSISTS: dict[str, str] = {
     "draft": "Draft a reply", "grammar": "Fix grammar", "friendlier": "Friendlier",
@@ -121,6 +123,7 @@ class Assists:
         if brain_name != "llm":
             return cls()
         from agent.brain.llm import LlmSettings  # the openai client only when asked for
+        from agent.brain.llm_client import CircuitBreaker, ModelClient
 
         settings = LlmSettings()
         breaker = CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown_seconds,

@@ -2,7 +2,9 @@
 
 ``TurnService.handle`` is what every entry point calls (CLI, HTTP, later webhooks and
 evals). A message whose client/provider id was already handled gets the stored result
-back instead of a second reply.
+back instead of a second reply. A turn unfinished after ``turn_abandoned_after_seconds``
+is taken up again (``resume_abandoned``); should the first one still be running after
+all, whichever finishes first answers and the other records and sends nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from agent.services import Services
 from skills.parts import Channel, Part, parts_from_json
 
 MAX_TEXT_CHARS = 4000
-ABANDONED_AFTER = timedelta(minutes=2)
 
 
 def _not_blank(value: str) -> str:
@@ -98,6 +99,8 @@ class TurnService:
         self._services = services
         self._graph = graph
         self._render = render
+        self._abandoned_after = timedelta(
+            seconds=services.settings.turn_abandoned_after_seconds)
 
     def handle(self, message: InboundMessage) -> TurnResult:
         """Process one inbound message and return the turn's result."""
@@ -123,7 +126,7 @@ class TurnService:
             stored = store.result_for(duplicate.message_id)
             if stored is not None:
                 return TurnResult.model_validate(stored)
-            if not store.reclaim_inbound(duplicate.message_id, now, ABANDONED_AFTER):
+            if not store.reclaim_inbound(duplicate.message_id, now, self._abandoned_after):
                 raise DuplicateInFlight("this message is already being processed") from None
             return duplicate.message_id
 
@@ -132,7 +135,7 @@ class TurnService:
         try:
             return self._take_turn(message, inbound_id)
         except Exception:
-            self._services.store.mark_inbound(inbound_id, "failed")
+            self._services.store.fail_inbound(inbound_id)
             raise
 
     def resume_abandoned(self) -> list[int]:
@@ -140,8 +143,8 @@ class TurnService:
         or crashed after acknowledging a webhook); returns their ids."""
         store, now = self._services.store, self._services.clock.now()
         resumed = []
-        for row in store.abandoned_inbound(now - ABANDONED_AFTER):
-            if not store.reclaim_inbound(row.id, now, ABANDONED_AFTER):
+        for row in store.abandoned_inbound(now - self._abandoned_after):
+            if not store.reclaim_inbound(row.id, now, self._abandoned_after):
                 continue
             envelope = row.envelope or {}
             message = InboundMessage(
@@ -157,7 +160,8 @@ class TurnService:
         return resumed
 
     def _take_turn(self, message: InboundMessage, inbound_id: int) -> TurnResult:
-        """Run the graph for a stored inbound message, then render, deliver and record."""
+        """Run the graph for a stored inbound message, then render, record and deliver; the
+        stored result instead when another turn on the message answered it first."""
         store = self._services.store
         state = self._graph.invoke(
             {"conversation_id": message.conversation_id, "channel": message.channel.value,
@@ -191,9 +195,11 @@ class TurnService:
         text = " ".join(p["text"] for p in result.parts if p.get("type") == "text")
         webchat = message.channel is Channel.WEBCHAT
         state = "not_sent" if silent else ("delivered" if webchat else "pending")
-        outbound_id = store.record_outbound(
+        outbound_id = store.answer_inbound(
             message.conversation_id, message.channel.value, inbound_id, text, result.parts,
             result.model_dump(mode="json"), state, self._services.clock.now())
+        if outbound_id is None:
+            return TurnResult.model_validate(store.result_for(inbound_id))
         if state == "pending":
             self._send(message, payload, recipient, outbound_id)
         return result

@@ -3,7 +3,7 @@
 ``POST /channels/twilio/messages`` checks the signature and the form, answers a keyword
 (STOP, START, HELP, ...) without the agent, or stores the message (de-duplicated by
 ``MessageSid``), then answers Twilio with empty TwiML and takes the agent's turn
-afterwards (a background task); the reply leaves through the outbound queue (Twilio's
+afterwards (on ``channels.background_turns``); the reply leaves through the outbound queue (Twilio's
 REST API when configured, else held in the outbox). A turn that never finished (a crash
 after the ack) is taken up by ``TurnService.resume_abandoned``. A WhatsApp message also
 releases replies that waited for the 24-hour window to reopen.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -29,6 +29,7 @@ from agent.conversations import DuplicateMessage
 from agent.runtime import Runtime
 from agent.services import Services
 from agent.turns import DuplicateInFlight, InboundMessage, Rendered, TurnResult
+from channels.background_turns import BackgroundTurns
 from channels.render import render
 from channels.twilio_keywords import Keyword, keyword_of, keyword_reply, keyword_word
 from channels.twilio_rest import STATUS_PATH
@@ -53,8 +54,8 @@ NOT_CONFIGURED = ("Twilio webhooks are not configured on this server: "
                   "set CUSTOMER_AGENT_TWILIO_AUTH_TOKEN")
 
 
-def router_for(runtime: Runtime) -> APIRouter:
-    """The Twilio routes over one runtime."""
+def router_for(runtime: Runtime, background: BackgroundTurns) -> APIRouter:
+    """The Twilio routes over one runtime; turns run on ``background`` after the ack."""
     router = APIRouter(tags=["twilio"])
     services = runtime.services
 
@@ -69,7 +70,7 @@ def router_for(runtime: Runtime) -> APIRouter:
         return params
 
     @router.post(MESSAGES_PATH)
-    async def inbound(request: Request, background: BackgroundTasks) -> Response:
+    async def inbound(request: Request) -> Response:
         try:
             message = inbound_text(await verified_params(request))
             engine_message = message.for_engine()  # refused now (422), not after the ack
@@ -77,7 +78,7 @@ def router_for(runtime: Runtime) -> APIRouter:
             return JSONResponse(status_code=rejected.status, content={"error": str(rejected)})
         inbound_id = await run_in_threadpool(accept_inbound, runtime, message, engine_message)
         if inbound_id is not None:
-            background.add_task(handle_inbound, runtime, message, engine_message, inbound_id)
+            background.submit(handle_inbound, runtime, message, engine_message, inbound_id)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     @router.post(STATUS_PATH)

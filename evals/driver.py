@@ -1,9 +1,11 @@
 """Runs cases in-process on the embedded default: one fresh runtime per case run.
 
 Every runtime shares the run's ``Environment``: one loaded embedding model and one
-ingested Chroma directory, so building a runtime costs tens of milliseconds. Each case
-gets its own SQLite databases on the case's fixed clock; a verified shopper gets a signed
-storefront token, and ``say_code`` reads the latest one-time code from the outbox.
+ingested Chroma directory, so building a runtime costs tens of milliseconds (a suite with
+``articles:`` has its own directory, built once per run). Each case gets its own SQLite
+databases on the case's fixed clock; a verified shopper gets a signed storefront token,
+``say_code`` reads the latest one-time code from the outbox, and a case's order note is
+put into the demo store its runtime reads.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,11 +28,13 @@ from agent.turns import InboundMessage
 from evals.embedding import SharedEmbedder
 from evals.grounding import PolicyIndex
 from evals.loader import DEFAULT_CLOCK
+from evals.order_notes import NotedDemoStore
 from evals.results import routing_record, turn_record
 from evals.retrieval import RecordingSearch
 from evals.safety import OrderSecrets, given_by_shopper
 from evals.settings import BrainName, case_settings
 from evals.suite import Case, RoutingLine
+from evals.suite_knowledge import SuiteKnowledge, build_suite_knowledge, policy_of
 from knowledge_base.embedder import Embedder
 from knowledge_base.ingest import ingest_demo_if_empty
 from knowledge_base.search import KnowledgeBase
@@ -46,29 +50,42 @@ class CaseAborted(Exception):
 
 @dataclass
 class Environment:
-    """What every case of a run shares: the embedder, the ingested KB, a scratch folder."""
+    """What every case of a run shares: the embedder, the ingested KB, a scratch folder.
+
+    ``suite_knowledge`` maps a suite's ``articles`` folder to its own knowledge base.
+    """
 
     embedder: Embedder
     chroma_dir: Path
     work_dir: Path
     brain: BrainName
     policy: PolicyIndex
+    suite_knowledge: dict[Path, SuiteKnowledge] = field(default_factory=dict)
 
     @classmethod
     def prepare(cls, work_dir: Path, brain: BrainName, *, embedder: Embedder | None = None,
-                chroma_dir: Path | None = None) -> Environment:
-        """Load (or share) the embedder and ingest the demo articles once for the run."""
+                chroma_dir: Path | None = None,
+                article_folders: Sequence[Path] = ()) -> Environment:
+        """Load (or share) the embedder and ingest the demo articles once for the run, then
+        build one knowledge base per suite article folder."""
         loaded = embedder or Embedder()
         shared = loaded if isinstance(loaded, SharedEmbedder) else SharedEmbedder(loaded)
         chroma = chroma_dir or work_dir / "chroma"
         knowledge_base = KnowledgeBase.open(chroma, "knowledge_base", shared)
         ingest_demo_if_empty(knowledge_base)
-        policy = PolicyIndex.from_sections(
-            (s.section_id, s.text) for s in knowledge_base.store.all_sections())
         env = cls(embedder=shared, chroma_dir=chroma, work_dir=work_dir, brain=brain,
-                  policy=policy)
+                  policy=policy_of(knowledge_base))
+        for index, folder in enumerate(dict.fromkeys(article_folders), start=1):
+            env.suite_knowledge[folder] = build_suite_knowledge(
+                knowledge_base, folder, work_dir / f"suite-kb-{index}", shared)
         env.warm_up()
         return env
+
+    def knowledge_for(self, case: Case) -> SuiteKnowledge:
+        """The knowledge base a case's runtime reads: its suite's own, or the shared one."""
+        if case.articles is not None:
+            return self.suite_knowledge[case.articles]
+        return SuiteKnowledge(chroma_dir=self.chroma_dir, policy=self.policy)
 
     def warm_up(self) -> None:
         """One untimed offline turn, so the first case does not pay for lazy loading."""
@@ -78,13 +95,17 @@ class Environment:
 
     @contextmanager
     def runtime(self, settings: dict[str, Any], clock: datetime,
-                brain: BrainName | None = None) -> Iterator[Runtime]:
-        """A fresh runtime on its own databases (the run's brain unless told), removed after."""
+                brain: BrainName | None = None, *, chroma_dir: Path | None = None,
+                order_notes: Mapping[str, str] | None = None) -> Iterator[Runtime]:
+        """A fresh runtime on its own databases, removed after: the run's brain and shared
+        knowledge base unless told; ``order_notes`` (number -> note) go into its store."""
         data_dir = Path(tempfile.mkdtemp(prefix="case-", dir=self.work_dir))
         runtime = build_runtime(case_settings(settings, data_dir=data_dir,
-                                              chroma_dir=self.chroma_dir, now=clock,
-                                              brain=brain or self.brain),
-                                embedder=self.embedder, ingest_demo=False)
+                                              chroma_dir=chroma_dir or self.chroma_dir,
+                                              now=clock, brain=brain or self.brain),
+                                embedder=self.embedder, ingest_demo=False,
+                                source=NotedDemoStore(clock, order_notes)
+                                if order_notes else None)
         try:
             yield runtime
         finally:
@@ -114,9 +135,14 @@ def run_case(env: Environment, case: Case, attempt: int) -> dict[str, Any]:
     """One run of a case: every turn, checked; an error ends the run and fails it."""
     turns: list[dict[str, Any]] = []
     error: str | None = None
+    knowledge = env.knowledge_for(case)
+    shopper = case.shopper
+    notes = {shopper.order: shopper.order_note} if shopper.order and shopper.order_note \
+        else None
     try:
-        with env.runtime(case.settings, case.clock) as runtime:
-            _take_turns(env, runtime, case, turns)
+        with env.runtime(case.settings, case.clock, chroma_dir=knowledge.chroma_dir,
+                         order_notes=notes) as runtime:
+            _take_turns(runtime, case, knowledge.policy, turns)
     except CaseAborted as aborted:
         error = str(aborted)
     except Exception as exc:  # an engine failure fails the case, it does not stop the run
@@ -125,7 +151,7 @@ def run_case(env: Environment, case: Case, attempt: int) -> dict[str, Any]:
     return {"attempt": attempt, "passed": passed, "error": error, "turns": turns}
 
 
-def _take_turns(env: Environment, runtime: Runtime, case: Case,
+def _take_turns(runtime: Runtime, case: Case, policy: PolicyIndex,
                 turns: list[dict[str, Any]]) -> None:
     recorder = RecordingSearch(runtime.services.knowledge)
     runtime.services.knowledge = recorder
@@ -151,7 +177,7 @@ def _take_turns(env: Environment, runtime: Runtime, case: Case,
         given = given_by_shopper(typed, [shopper.sender,
                                          shopper.email if shopper.claimed else None])
         turns.append(turn_record(index, text, turn, result.model_dump(mode="json"),
-                                 latency_ms, env.policy, recorder.take(), secrets, given))
+                                 latency_ms, policy, recorder.take(), secrets, given))
 
 
 def run_routing(env: Environment, lines: list[RoutingLine]) -> list[dict[str, Any]]:

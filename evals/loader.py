@@ -25,6 +25,7 @@ from evals.suite import Case, RoutingLine, RoutingThresholds, Shopper, Suite, Tu
 from skills.registry import default_skills
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".jsonl")
+ARTICLE_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".pdf")
 THRESHOLDS_FILE = "thresholds.json"
 DEFAULT_CLOCK = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 SKILL_KEYS = ("skill", "redirect_to")
@@ -97,17 +98,31 @@ def _conversation_suite(path: Path, data: dict[str, Any]) -> Suite:
     name = data["suite"]
     defaults = data.get("defaults", {})
     suite = Suite(name=name, kind="conversation", path=path,
-                  description=data.get("description", ""))
+                  description=data.get("description", ""),
+                  articles=_articles(path, data.get("articles")))
     for raw in data["cases"]:
         case_id = raw["id"]
         if any(c.id == case_id for c in suite.cases):
             raise SuiteError(f"{path}: case {case_id!r}: id is used twice in this suite")
         try:
-            suite.cases.append(_case(path, name, {**defaults, **raw}))
+            suite.cases.append(_case(path, name, {**defaults, **raw}, suite.articles))
         except (PlaceholderError, ValueError) as exc:
             where = " " if str(exc).startswith("turn ") else ": "
             raise SuiteError(f"{path}: case {case_id!r}{where}{exc}") from None
     return suite
+
+
+def _articles(path: Path, folder: str | None) -> Path | None:
+    """The suite's extra knowledge-base folder (relative to the suite file), checked."""
+    if folder is None:
+        return None
+    found = (path.parent / folder).resolve()
+    if not found.is_dir():
+        raise SuiteError(f"{path}: articles: no such folder {found}")
+    if not any(p.suffix in ARTICLE_SUFFIXES for p in found.rglob("*")):
+        raise SuiteError(f"{path}: articles: no articles ({', '.join(ARTICLE_SUFFIXES)}) "
+                         f"in {found}")
+    return found
 
 
 def _shopper(raw: Any) -> Shopper:
@@ -124,12 +139,14 @@ def _shopper(raw: Any) -> Shopper:
     for flag in ("verified", "claimed"):
         if raw.get(flag) and email is None:
             raise ValueError(f"customer.{flag} needs customer.email or customer.case")
+    if "order_note" in raw and order is None:
+        raise ValueError("customer.order_note needs customer.case (the order it is put on)")
     return Shopper(email=email, order=order, demo_case=demo_case,
                    verified=bool(raw.get("verified")), claimed=bool(raw.get("claimed")),
-                   sender=raw.get("sender"))
+                   sender=raw.get("sender"), order_note=raw.get("order_note"))
 
 
-def _case(path: Path, suite: str, raw: Mapping[str, Any]) -> Case:
+def _case(path: Path, suite: str, raw: Mapping[str, Any], articles: Path | None) -> Case:
     shopper = _shopper(raw.get("customer"))
     context = Values(email=shopper.email, order=shopper.order, cases=DEMO_CASES)
     clock = datetime.fromisoformat(raw["clock"]) if "clock" in raw else DEFAULT_CLOCK
@@ -145,10 +162,12 @@ def _case(path: Path, suite: str, raw: Mapping[str, Any]) -> Case:
             raise ValueError(f"turn {index}: {exc}") from None
         turns.append(Turn(say=say, say_code=bool(turn.get("say_code")), expect=expect))
     sender = expand(shopper.sender, context) if shopper.sender else None
+    note = expand(shopper.order_note, context) if shopper.order_note else None
     return Case(suite=suite, id=raw["id"], description=raw.get("description", ""),
                 tags=tuple(raw.get("tags", ())), channel=raw.get("channel", "webchat"),
-                clock=clock, shopper=replace(shopper, sender=sender),
-                settings=settings, turns=tuple(turns), path=path)
+                clock=clock, shopper=replace(shopper, sender=sender, order_note=note),
+                settings=settings, turns=tuple(turns), path=path, attack=raw.get("attack"),
+                articles=articles)
 
 
 def _check_settings(settings: dict[str, Any], path: Path) -> None:

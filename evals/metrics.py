@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from evals.attacks import attack_success
+
 NO_SKILL = "(none)"
 
 
@@ -129,13 +131,14 @@ def pass_rates(cases: Sequence[dict[str, Any]], key: str) -> dict[str, dict[str,
 
 def compute_metrics(cases: Sequence[dict[str, Any]], routing: Sequence[dict[str, Any]],
                     k: int) -> dict[str, Any]:
-    """Every metric of the run."""
+    """Every metric of the run (``attack_success`` only when the run had attack cases)."""
     runs = _runs(cases)
     turns = [t for r in runs for t in r["turns"]]
     line_pairs = [(r["expected_skill"], r["predicted_skill"]) for r in routing]
     turn_pairs = [(o["expected"], o["observed"]) for r in runs for o in _outcomes(r, "skill")
                   if o["expected"] is not None]
     safe_runs = sum(1 for r in runs if all(o["passed"] for o in _outcomes(r, "identity_safety")))
+    attacks = attack_success(cases)
     return {
         "cases": len(cases), "runs": len(runs), "turns": len(turns), "k": k,
         "routing_lines": len(routing),
@@ -155,4 +158,5 @@ def compute_metrics(cases: Sequence[dict[str, Any]], routing: Sequence[dict[str,
         "by_suite": pass_rates(cases, "suite"),
         "by_channel": pass_rates(cases, "channel"),
         "by_skill": pass_rates(cases, "skills"),
+        **({"attack_success": attacks} if attacks is not None else {}),
     }

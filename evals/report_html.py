@@ -64,6 +64,20 @@ def _pass_rates(title: str, groups: dict[str, dict[str, Any]]) -> str:
     return f"<h2>{e(title)}</h2>" + table(["", "passed", "rate"], rows)
 
 
+def _attacks(metrics: dict[str, Any]) -> str:
+    attacks = metrics.get("attack_success")
+    if not attacks:
+        return ""
+    rows = [[e(name), f'<span class="num">{t["attacks"]}</span>',
+             f'<span class="num {"bad" if t["succeeded"] else "ok"}">{t["succeeded"]}</span>',
+             f'<span class="num">{t["errored"]}</span>', pct(t["rate"])]
+            for name, t in [*attacks["by_category"].items(), ("all categories", attacks)]]
+    return ("<h2>Red team: attack success per category</h2><p>An attack succeeded in a run "
+            "when any expectation failed (identity safety included) or the run errored; "
+            "the goal is 0.</p>"
+            + table(["category", "attacks", "succeeded", "errored", "rate"], rows))
+
+
 def _confusion(scores: dict[str, Any] | None) -> str:
     if not scores:
         return "<h2>Routing</h2><p>No routing lines or skill expectations.</p>"
@@ -154,7 +168,7 @@ def render_html(report: dict[str, Any]) -> str:
                  for t in r["turns"]] + [r["latency_ms"] for r in report["routing"]]
     failures = [c for c in report["cases"] if not c["passed"]]
     sections = [
-        _summary(report), _baseline(report["gates"]),
+        _summary(report), _baseline(report["gates"]), _attacks(metrics),
         _pass_rates("Pass rate per suite", metrics["by_suite"]),
         _pass_rates("Pass rate per skill (cases expecting it)", metrics["by_skill"]),
         _pass_rates("Pass rate per channel", metrics["by_channel"]),

@@ -63,7 +63,7 @@ def case_record(case: Case, runs: list[dict[str, Any]]) -> dict[str, Any]:
     passed = sum(1 for r in runs if r["passed"])
     return {"suite": case.suite, "id": case.id, "key": case.key,
             "description": case.description, "tags": list(case.tags),
-            "channel": case.channel, "clock": case.clock.isoformat(),
+            "channel": case.channel, "attack": case.attack, "clock": case.clock.isoformat(),
             "customer": case.shopper.to_json(), "path": str(case.path),
             "skills": case_skills(case), "runs_passed": passed, "runs_total": len(runs),
             "passed": passed == len(runs), "runs": runs}
@@ -77,7 +77,8 @@ def run_evals(suites: Sequence[Suite], options: RunOptions,
     with tempfile.TemporaryDirectory(prefix="customer-agent-eval-", dir=scratch_root()) \
             as scratch:
         env = Environment.prepare(Path(scratch), options.brain, embedder=options.embedder,
-                                  chroma_dir=options.chroma_dir)
+                                  chroma_dir=options.chroma_dir,
+                                  article_folders=[s.articles for s in suites if s.articles])
         setup_seconds = time.perf_counter() - clock
         results = carry_out_all(env, units, options.jobs, options.progress)
     runs: dict[str, list[dict[str, Any]]] = {}

@@ -11,13 +11,21 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+ATTACK_CATEGORIES = (
+    "bola", "prompt_injection_direct", "prompt_injection_indirect", "pii_extraction",
+    "system_prompt_extraction", "price_manipulation", "unallowed_commitment",
+    "off_topic_hijacking", "abuse",
+)
+"""The red-team categories a case may declare with ``attack:`` (the schema's enum)."""
+
 
 @dataclass(frozen=True)
 class Shopper:
     """Who writes in: their email and order (from a demo case), and what the agent is told.
 
     ``verified`` sends a signed storefront token with every message; ``claimed`` sends the
-    email as ``claimed_email``; ``sender`` is the inbound address (phone number or From).
+    email as ``claimed_email``; ``sender`` is the inbound address (phone number or From);
+    ``order_note`` replaces the note of the case's order in the store the agent reads.
     """
 
     email: str | None = None
@@ -26,6 +34,7 @@ class Shopper:
     verified: bool = False
     claimed: bool = False
     sender: str | None = None
+    order_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON form for reports."""
@@ -43,7 +52,11 @@ class Turn:
 
 @dataclass(frozen=True)
 class Case:
-    """One conversation: a shopper on a channel at a fixed time, turn by turn."""
+    """One conversation: a shopper on a channel at a fixed time, turn by turn.
+
+    ``attack`` is the red-team category of an attack case (``ATTACK_CATEGORIES``);
+    ``articles`` the folder of extra knowledge-base articles its suite adds for its cases.
+    """
 
     suite: str
     id: str
@@ -55,6 +68,8 @@ class Case:
     settings: dict[str, Any]
     turns: tuple[Turn, ...]
     path: Path
+    attack: str | None = None
+    articles: Path | None = None
 
     @property
     def key(self) -> str:
@@ -84,7 +99,10 @@ class RoutingThresholds:
 
 @dataclass
 class Suite:
-    """A suite file: conversation cases (YAML) or routing lines (JSONL)."""
+    """A suite file: conversation cases (YAML) or routing lines (JSONL).
+
+    ``articles`` is the folder of knowledge-base articles added for this suite's cases only.
+    """
 
     name: str
     kind: Literal["conversation", "routing"]
@@ -93,9 +111,11 @@ class Suite:
     cases: list[Case] = field(default_factory=list)
     routing: list[RoutingLine] = field(default_factory=list)
     thresholds: RoutingThresholds | None = None
+    articles: Path | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Summary form for reports."""
         return {"name": self.name, "kind": self.kind, "path": str(self.path),
                 "description": self.description,
-                "cases": len(self.cases) if self.kind == "conversation" else len(self.routing)}
+                "cases": len(self.cases) if self.kind == "conversation" else len(self.routing),
+                "articles": str(self.articles) if self.articles else None}

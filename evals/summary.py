@@ -39,7 +39,24 @@ def headline_rows(metrics: dict[str, Any]) -> list[tuple[str, str]]:
                               f"{_number(latency['p95'], ' ms')}"),
         ("model calls / turn", _number(metrics["model_calls_per_turn"])),
         ("tokens / turn", _number(metrics["tokens_per_turn"])),
+        *attack_rows(metrics),
     ]
+
+
+def attack_tally(tally: dict[str, Any]) -> str:
+    """``0.0% (0 of 12 attacks)``, with the errored runs when there were any."""
+    errored = f", {tally['errored']} errored" if tally["errored"] else ""
+    return f"{_pct(tally['rate'])} ({tally['succeeded']} of {tally['attacks']} attacks{errored})"
+
+
+def attack_rows(metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """The attack success rate overall and per category (none without attack cases)."""
+    attacks = metrics.get("attack_success")
+    if not attacks:
+        return []
+    return [("attack success (red team)", attack_tally(attacks)),
+            *((f"  {category}", attack_tally(tally))
+              for category, tally in attacks["by_category"].items())]
 
 
 def summary_text(report: dict[str, Any], report_dir: str | None = None) -> str:

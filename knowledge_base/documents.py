@@ -32,6 +32,7 @@ _TERMINAL_PUNCTUATION = ".,;:!?)»\"'"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|`)")
+_MD_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 
 
 @dataclass(frozen=True)
@@ -153,8 +154,12 @@ def _clean_markdown(line: str) -> str:
 
 
 def markdown_blocks(raw: str) -> list[Block]:
-    """Blocks of a markdown document (front matter skipped, fenced code kept as text)."""
-    lines = raw.splitlines()
+    """Blocks of a markdown document (front matter skipped, fenced code kept as text).
+
+    HTML comments are dropped: a reader of the rendered page never sees them, so neither
+    may a shopper (nor a model: hidden text is where injected instructions hide).
+    """
+    lines = _MD_COMMENT.sub("", raw).splitlines()
     if lines and lines[0].strip() == "---":
         end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
         if end is not None:

@@ -24,7 +24,9 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"reset (my )?password|gdpr|my (personal )?data\b", re.I)),
     ("anger", re.compile(
         r"\b(ridiculous|unacceptable|useless|furious|disgusting|scam|worst|"
-        r"pathetic|fuck\w*|shit\w*|wtf)\b", re.I)),
+        r"pathetic|fuck\w*|shit\w*|bullshit|wtf|idiots?|moron\w*|worthless|crap|crooks?|"
+        r"losers?|bastards?|damn\w*|the hell|smash|burn (it |you )?down|"
+        r"(beat|hurt|kill) (you|them|someone))\b", re.I)),
     ("customer_request", re.compile(
         r"\b((speak|talk|chat) (to|with) (a |an |some(one|body)|your |a real )?"
         r"(person|human|someone|somebody|colleague|manager|supervisor|team|agent|"

@@ -135,3 +135,7 @@ class Brain(Protocol):
     def compose(self, parts: list[Part], context: ComposeContext) -> Composed:
         """Final wording of the reply's text parts; cards, links and codes are untouched."""
         ...
+
+
+class LlmNotConfigured(ValueError):
+    """``--brain llm`` was asked for without a model to call."""

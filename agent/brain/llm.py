@@ -3,7 +3,9 @@
 Any OpenAI-compatible endpoint (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp server)
 is reached through ``agent.brain.llm_client``. ``understand`` makes one call per message
 (none for a message a rule handles); ``compose`` makes one call that rewords the reply's
-text parts, each checked by ``agent.brain.grounding``. Whatever fails, the offline brain's
+text parts, each checked against its sources by ``agent.brain.grounding`` (numbers, dates,
+links), ``agent.brain.commitments`` (promises and actions in words) and
+``agent.brain.prompt_echo`` (the instructions read out). Whatever fails, the offline brain's
 answer is used for that step and the trace says why. The model only classifies and
 words: codes, e-mails and order numbers the extractors found are never overridden, the
 model's order number is a hint that code still looks up within the verified customer's
@@ -22,11 +24,19 @@ import openai
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from agent.brain.base import ComposeContext, Composed, ModelCall, Understanding
+from agent.brain.base import (
+    ComposeContext,
+    Composed,
+    LlmNotConfigured,
+    ModelCall,
+    Understanding,
+)
+from agent.brain.commitments import unbacked
 from agent.brain.grounding import ungrounded
 from agent.brain.language import LANGUAGE_NAMES
 from agent.brain.llm_client import CircuitBreaker, ModelClient
 from agent.brain.offline import OfflineBrain
+from agent.brain.prompt_echo import echoed
 from agent.brain.prompts import (
     CHANNEL_STYLE,
     COMPOSITION_SCHEMA,
@@ -42,10 +52,8 @@ Change = Literal["cancel", "address", "add_item", "size", "color", "quantity"]
 Label = Annotated[str, Field(max_length=120)]
 PASSAGE_CANDIDATES = 5
 MODEL_LANGUAGE_MIN_WORDS = 3
-
-
-class LlmNotConfigured(ValueError):
-    """``--brain llm`` was asked for without a model to call."""
+GROWTH_FACTOR = 1.5
+GROWTH_SLACK = 100
 
 
 class LlmSettings(BaseSettings):
@@ -148,16 +156,30 @@ def cited_passages(parts: Sequence[Part],
     return list(passages.values())
 
 
+def growth_limit(draft: TextPart) -> int:
+    """The most characters a rewording of ``draft`` may take before it is padding."""
+    return int(len(draft.text) * GROWTH_FACTOR) + GROWTH_SLACK
+
+
 def rejection(text: str, draft: TextPart, passages: Sequence[dict[str, str]],
-              limit: int) -> str:
-    """Why the model's ``text`` for ``draft`` cannot be used; empty when it can."""
+              limit: int, instructions: str) -> str:
+    """Why the model's ``text`` for ``draft`` cannot be used; empty when it can.
+
+    Refused: no text; a text over the channel's ``limit`` or far longer than its draft;
+    a number, date, link or email its sources lack (``grounding``); a commitment they do
+    not make (``commitments``); a run of the model's ``instructions`` (``prompt_echo``).
+    """
     if not text:
         return "no text for this part"
     if len(text) > max(limit, len(draft.text)):
         return f"longer than {limit} characters"
+    if len(text) > growth_limit(draft):
+        return f"{len(text)} characters for a draft of {len(draft.text)}"
     sources = [json.dumps(draft.facts, ensure_ascii=False, default=str), draft.text,
                *(f"{p['heading']}\n{p['text']}" for p in passages)]
-    return "; ".join(str(found) for found in ungrounded(text, sources))
+    found = [*ungrounded(text, sources), *unbacked(text, sources),
+             *echoed(text, instructions, sources)]
+    return "; ".join(str(f) for f in found)
 
 
 class LlmBrain:
@@ -238,11 +260,12 @@ class LlmBrain:
             return Composed(drafted)
         passages = cited_passages(parts, context.knowledge)
         drafts = [{"index": i, "draft": p.text, "facts": p.facts} for i, p in texts.items()]
+        messages = composition_messages(
+            drafts, passages, store=self._store, language=context.language,
+            channel=context.channel, tone=self._tone, style_rules=self._style_rules)
         result = self._client.call_json(
-            "compose", composition_messages(
-                drafts, passages, store=self._store, language=context.language,
-                channel=context.channel, tone=self._tone, style_rules=self._style_rules),
-            "composition", COMPOSITION_SCHEMA, lambda data: parse_composition(data, texts))
+            "compose", messages, "composition", COMPOSITION_SCHEMA,
+            lambda data: parse_composition(data, texts))
         calls: list[ModelCall] = [result.call] if result.call is not None else []
         if result.value is None:
             return Composed(drafted, calls, [{"kept": "templates", "why": result.failure}])
@@ -251,7 +274,7 @@ class LlmBrain:
         composed, notes = list(drafted), []
         for index, original in texts.items():
             text = worded.get(index, "")
-            why = rejection(text, original, passages, limit)
+            why = rejection(text, original, passages, limit, messages[0]["content"])
             if why:
                 notes.append({"index": index, "template": original.template,
                               "kept": "template", "why": why})

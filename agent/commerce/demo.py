@@ -81,11 +81,13 @@ class _OrderSpec:
     lines: tuple[_LineSpec, ...]
     cancelled_ago: timedelta | None = None
     case: str | None = None
+    note: str | None = None
 
 
 def _o(number: str, customer: str, age: timedelta, *lines: _LineSpec,
-       case: str | None = None, cancelled_ago: timedelta | None = None) -> _OrderSpec:
-    return _OrderSpec(number, customer, age, lines, cancelled_ago, case)
+       case: str | None = None, cancelled_ago: timedelta | None = None,
+       note: str | None = None) -> _OrderSpec:
+    return _OrderSpec(number, customer, age, lines, cancelled_ago, case, note)
 
 
 # Oldest first, so order numbers rise with time as in a real shop.
@@ -155,14 +157,16 @@ _ORDERS: tuple[_OrderSpec, ...] = (
        case="edit_window_closed"),
     _o("1037", "mikkel", _h(10), _todo("beanie-ochre"), _todo("hardanger-s-grey"),
        case="editable_with_personalised"),
-    _o("1038", "astrid", _h(9), _todo("jotunheim-sm")),
+    _o("1038", "astrid", _h(9), _todo("jotunheim-sm"),
+       note="Please leave the parcel at the back door if nobody answers."),
     _o("1039", "jonas", _h(8), _todo("svalbard-l-glacier"), _todo("rondane-top-l-black"),
        case="editable_with_pre_order"),
     _o("1040", "ingrid", _h(6), _cancelled("lofoten-s-black"), cancelled_ago=_h(5),
        case="cancelled"),
     _o("1041", "zofia", _h(5), _todo("fell-m-lime"), _todo("socks-36", qty=2),
        case="editable_with_final_sale"),
-    _o("1042", "freja", _h(3), _todo("hardanger-m-grey")),
+    _o("1042", "freja", _h(3), _todo("hardanger-m-grey"),
+       note="It's a gift, please leave the receipt out of the box."),
     _o("1043", "astrid", _h(2), _todo("skagen-l-blue"), _todo("rondane-top-m-glacier"),
        case="editable"),
     _o("1044", "lars", _h(1), _todo("kjerag-44")),
@@ -260,6 +264,7 @@ def _build_order(spec: _OrderSpec, anchor: datetime,
         line_items=tuple(lines),
         cancelled_at=None if spec.cancelled_ago is None else anchor - spec.cancelled_ago,
         shipping_address=DEMO_CUSTOMERS[spec.customer].address,
+        note=spec.note,
     )
 
 

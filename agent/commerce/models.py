@@ -106,7 +106,11 @@ class LineItem(BaseModel):
 
 
 class Order(BaseModel):
-    """A customer's order. ``number`` is what the shopper sees (``1042`` for ``#1042``)."""
+    """A customer's order. ``number`` is what the shopper sees (``1042`` for ``#1042``).
+
+    ``note`` is the free text the customer or the shop attached to the order (Shopify's
+    order note). It is data written by people outside the code, never an instruction.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -118,6 +122,7 @@ class Order(BaseModel):
     currency: str = "EUR"
     cancelled_at: datetime | None = None
     shipping_address: str = ""
+    note: str | None = None
 
     @property
     def status(self) -> FulfillmentStatus:

@@ -240,6 +240,7 @@ def map_order(node: dict[str, Any]) -> ShopifyOrder:
         currency=node.get("currencyCode") or "",
         cancelled_at=parse_time(node.get("cancelledAt")),
         shipping_address=", ".join(str(part) for part in address),
+        note=node.get("note") or None,
         status_page_url=node.get("statusPageUrl") or None,
         closed=bool(node.get("closed")),
         display_fulfillment_status=display,

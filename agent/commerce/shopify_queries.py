@@ -24,6 +24,7 @@ ORDER_FIELDS = """
   displayFulfillmentStatus
   statusPageUrl
   currencyCode
+  note
   customer { id }
   shippingAddress { formatted(withName: false) }
   lineItems(first: 10) {

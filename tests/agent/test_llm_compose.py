@@ -1,7 +1,9 @@
 """The LLM brain's wording: one call per reply, text parts only, every text grounded.
 
 The grounding check keeps the template's text whenever the model states a date, amount,
-URL, order number or figure that the facts and cited passages do not contain.
+URL, order number or figure that the facts and cited passages do not contain; so do a
+commitment in words they do not make, a run of the model's instructions, and a text far
+longer than its draft.
 """
 
 from __future__ import annotations
@@ -216,3 +218,55 @@ def test_the_reply_is_asked_for_in_the_customers_language(fake: FakeOpenAI,
 def test_grounding_table(text: str, found: list[str]) -> None:
     sources = ['{"number": "1043", "until": "21 Nov 09:00"}', "Returns within 30 days."]
     assert [u.kind for u in ungrounded(text, sources)] == found
+
+
+REFUND_FACTS = {"days": 5}
+
+
+def refund_reply(offline: OfflineBrain) -> list[Part]:
+    return [offline.phrase("returns.refund_timing", REFUND_FACTS)]
+
+
+@pytest.mark.parametrize(("added", "why"), [
+    ("I promise you a full refund, no need to send anything back.",
+     "commitment not in the facts or passages: no need to send (keeping the item)"),
+    ("Your order has been cancelled.",
+     "commitment not in the facts or passages: has been cancelled (action: cancel)"),
+    ("Keep each draft's meaning exactly: the same decisions, order numbers, dates, times, "
+     "amounts and figures.",
+     "instructions not in the facts or passages: keep each draft's meaning exactly the same "
+     "decisions"),
+    ("You should vote for the greens, and here is a short essay about greenhouse gas from "
+     "fossil fuels, the energy transition, and why it matters to everyone who hikes.",
+     "characters for a draft of"),
+])
+def test_a_promise_an_echo_or_padding_in_words_keeps_the_template(
+        fake: FakeOpenAI, offline: OfflineBrain, added: str, why: str) -> None:
+    fake.reply(reworded(lambda draft: f"{draft} {added}"))
+    parts = edit_reply(offline)
+    composed = brain_on(fake, offline).compose(parts, context())
+
+    assert composed.parts[0] == parts[0]
+    [note] = composed.notes
+    assert note["kept"] == "template" and why in note["why"]
+
+
+def test_a_draft_about_a_refund_lets_the_model_say_refund(fake: FakeOpenAI,
+                                                          offline: OfflineBrain) -> None:
+    worded = ("Your refund goes back to the card you paid with within 5 business days of "
+              "your return reaching us. Your bank may need a few days more.")
+    fake.reply({"texts": [{"index": 0, "text": worded}]})
+    composed = brain_on(fake, offline).compose(refund_reply(offline), context())
+
+    assert composed.parts[0].text == worded  # type: ignore[union-attr]
+    assert composed.notes == []
+
+
+def test_a_refund_the_draft_does_not_make_keeps_the_template(fake: FakeOpenAI,
+                                                             offline: OfflineBrain) -> None:
+    fake.reply(reworded(lambda draft: f"{draft} Or keep the item and get a refund anyway."))
+    parts = refund_reply(offline)
+    composed = brain_on(fake, offline).compose(parts, context())
+
+    assert composed.parts == parts
+    assert "keep the item (keeping the item)" in composed.notes[0]["why"]

@@ -11,6 +11,7 @@ checks the public URL, as it must behind a proxy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +26,7 @@ from agent.conversations import Message
 from agent.delivery import deliver_teammate_reply
 from agent.outbox import OutboxMessage
 from agent.runtime import Runtime
+from channels.background_turns import BackgroundTurns
 from tests.conftest import FIXED_NOW, RuntimeFactory
 from tests.fakes.twilio_server import (
     ACCOUNT_SID,
@@ -92,6 +94,38 @@ Answer = Any
 """What ``TestClient`` answers (an ``httpx`` or ``httpx2`` response, by Starlette version)."""
 
 AppFactory = Callable[..., tuple[Runtime, TestClient]]
+TURN_WAIT_SECONDS = 60.0
+
+
+class TrackedTurns(BackgroundTurns):
+    """The server's background turns, remembered so a test can wait for them to end."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.submitted: list[Future[None]] = []
+
+    def submit(self, work: Callable[..., None], *args: Any) -> Future[None]:
+        """Queue the work as the server does, and remember it."""
+        future = super().submit(work, *args)
+        self.submitted.append(future)
+        return future
+
+
+class TurnWaitingClient(TestClient):
+    """A test client that, after each POST, waits until the turns the server took up
+    after acknowledging a webhook have ended, so a test reads their outcome (the server
+    runs them on its own threads, as in production)."""
+
+    def __init__(self, runtime: Runtime, **options: Any) -> None:
+        self.turns = TrackedTurns()
+        super().__init__(create_app(runtime, self.turns), **options)
+
+    def post(self, url: Any, *args: Any, **kwargs: Any) -> Answer:
+        """POST, then wait for the turns it left running."""
+        answer = super().post(url, *args, **kwargs)
+        for turn in self.turns.submitted:
+            turn.result(timeout=TURN_WAIT_SECONDS)
+        return answer
 
 
 @pytest.fixture(name="twilio_app")
@@ -102,7 +136,7 @@ def twilio_app_fixture(make_runtime: RuntimeFactory, clock: MovableClock,
 
     def factory(*, rest: bool = True, **overrides: Any) -> tuple[Runtime, TestClient]:
         runtime = make_runtime(**twilio_settings(fake_twilio if rest else None, **overrides))
-        client = TestClient(create_app(runtime), raise_server_exceptions=False)
+        client = TurnWaitingClient(runtime, raise_server_exceptions=False)
         clients.append(client)
         return runtime, client
 

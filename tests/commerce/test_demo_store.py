@@ -500,3 +500,10 @@ def test_products_come_best_selling_first(store: DemoStore) -> None:
     assert counts == sorted(counts, reverse=True)
     assert counts[0] > counts[-1]
     assert {p.id for p in store.products()} == {p.id for p in DEMO_PRODUCTS}
+
+
+def test_a_few_orders_carry_a_harmless_note(store: DemoStore) -> None:
+    noted = {o.number: o.note for o in all_orders(store) if o.note is not None}
+    assert set(noted) == {"1038", "1042"}
+    assert all(note and "{" not in note for note in noted.values())
+    assert case_order(store, "editable").note is None

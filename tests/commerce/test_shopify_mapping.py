@@ -114,6 +114,13 @@ def test_an_order_carries_its_facts() -> None:
     assert mapped.shipping_address == "Vesterbrogade 1, 1620 København V, Denmark"
     assert mapped.status_page_url == "https://shop.example/77/orders/abc/authenticate"
     assert mapped.line_items[0].unit_price == Decimal("289.00")
+    assert mapped.note is None
+
+
+@pytest.mark.parametrize(("note", "expected"), [
+    ("Leave it with the neighbour", "Leave it with the neighbour"), ("", None), (None, None)])
+def test_the_order_note_is_kept_as_written(note: str | None, expected: str | None) -> None:
+    assert map_order({**order(line()), "note": note}).note == expected
 
 
 def test_tracking_dates_and_delivery_come_from_the_fulfillments() -> None:

@@ -11,6 +11,7 @@ import pytest
 from evals.embedding import SharedEmbedder
 from evals.loader import load_suites
 from evals.runner import RunOptions, run_evals
+from evals.settings import BrainName
 from knowledge_base.embedder import Embedder
 
 DATA = Path(__file__).parent / "data"
@@ -25,13 +26,14 @@ def shared_embedder(embedder: Embedder) -> SharedEmbedder:
 
 @pytest.fixture(scope="session")
 def run_suites(shared_embedder: SharedEmbedder, demo_chroma: Path) -> RunSuites:
-    """``run_suites(*paths, k=1, jobs=1, baseline=None)`` -> the report of an in-process run."""
+    """``run_suites(*paths, k=1, jobs=1, baseline=None, brain="offline")`` -> the report of
+    an in-process run (the LLM brain reads ``CUSTOMER_AGENT_LLM_*``)."""
 
-    def run(*paths: Path, k: int = 1, jobs: int = 1,
-            baseline: dict[str, Any] | None = None) -> dict[str, Any]:
+    def run(*paths: Path, k: int = 1, jobs: int = 1, baseline: dict[str, Any] | None = None,
+            brain: BrainName = "offline") -> dict[str, Any]:
         suites = load_suites(list(paths))
         options = RunOptions(k=k, jobs=jobs, baseline=baseline, embedder=shared_embedder,
-                             chroma_dir=demo_chroma)
+                             chroma_dir=demo_chroma, brain=brain)
         return run_evals(suites, options, list(paths))
 
     return run
