@@ -98,7 +98,7 @@ def test_baseline_improvement_passes_and_regression_fails_naming_the_metric(
     assert comparison["regressions"] == [] and len(comparison["compared"]) >= 8
 
     better = json.loads(json.dumps(baseline))
-    better["metrics"]["latency_ms"]["p95"] = 0.5
+    better["metrics"]["latency_ms"].update(p50=60_000.0, p95=0.5)  # only p95 can regress
     (tmp_path / "better.json").write_text(json.dumps(better))
     code, out, _ = eval_run(str(DATA / "basic.yaml"), "--baseline", str(tmp_path / "better.json"),
                             "--report", str(tmp_path / "regressed"))
