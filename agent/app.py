@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from agent.commerce.shopify_webhooks import webhook_router_for
 from agent.config import Settings
 from agent.db import schema_lock
+from agent.failed_turns import hand_failed_turns_to_people
 from agent.runtime import Runtime, build_runtime
 from agent.satisfaction import close_idle_conversations
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
@@ -108,10 +109,11 @@ def describe_errors(errors: list[Any]) -> str:
 
 
 def housekeeping(runtime: Runtime) -> None:
-    """Resume abandoned turns, retry queued outgoing messages, and close resolved
-    conversations gone quiet."""
+    """Resume abandoned turns, hand messages whose turn failed to a person, retry queued
+    outgoing messages, and close resolved conversations gone quiet."""
     services = runtime.services
     runtime.turns.resume_abandoned()
+    hand_failed_turns_to_people(services)
     services.outbound.retry_due()
     close_idle_conversations(services.store, services.outbound, services.settings,
                              services.clock.now())

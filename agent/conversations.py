@@ -220,6 +220,23 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
             session.commit()
             return bool(getattr(claimed, "rowcount", 0))
 
+    def failed_inbound(self, failed_before: datetime, limit: int = 50) -> list[Message]:
+        """Inbound messages whose last turn failed and started before ``failed_before``."""
+        with self._session() as session:
+            return list(session.scalars(select(Message).where(
+                Message.direction == "in", Message.delivery_state == "failed",
+                Message.attempted_at < failed_before).order_by(Message.id).limit(limit)))
+
+    def settle_failed_inbound(self, message_id: int) -> bool:
+        """Mark a failed message processed (a person takes it); False if it is no longer
+        failed (taken up again, or settled by another worker)."""
+        with self._session() as session:
+            settled = session.execute(update(Message).where(
+                Message.id == message_id, Message.delivery_state == "failed")
+                .values(delivery_state="processed"))
+            session.commit()
+            return bool(getattr(settled, "rowcount", 0))
+
     def abandoned_inbound(self, started_before: datetime, limit: int = 50) -> list[Message]:
         """Inbound messages whose turn started before ``started_before`` and never ended."""
         with self._session() as session:

@@ -23,6 +23,7 @@ EVENT_WORDING: dict[str, str] = {
     "blocked": "Sender blocked by {by}", "unblocked": "Sender unblocked by {by}",
     "blocked_inbound": "Message from a blocked sender: the agent stayed silent",
     "cancel_warning": "Cancel-request warning shown to {by}: {choice_words}",
+    "agent_error": "The agent could not answer a message; ticket {ticket_id} for the team",
 }
 CHOICE_WORDS = {"send_anyway": "sent anyway", "edit": "went back to edit"}
 SOURCE_ORDER = {"message": 0, "event": 1, "note": 2}

@@ -125,7 +125,8 @@ def accept_inbound(runtime: Runtime, message: InboundText,
 def handle_inbound(runtime: Runtime, message: InboundText, engine_message: InboundMessage,
                    inbound_id: int) -> None:
     """After the acknowledgement: take the agent's turn, then send replies the WhatsApp
-    window held back. A failure leaves the message to ``TurnService.resume_abandoned``."""
+    window held back. A failed turn leaves the message ``failed``: Twilio does not retry
+    after the ack, so the housekeeping hands it to a person (``agent.failed_turns``)."""
     services = runtime.services
     try:
         runtime.turns.process(engine_message, inbound_id)
