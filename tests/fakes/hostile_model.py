@@ -21,10 +21,10 @@ from __future__ import annotations
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from tests.fakes.loopback import LoopbackHTTPServer
 from tests.fakes.openai_server import completion, schema_name, system_content, user_content
 
 ORDER_NUMBER = re.compile(r"#?\b(1\d{3})\b")
@@ -66,32 +66,19 @@ def obeyed(instructions: str, system: str) -> str:
     return " ".join(added) or LEAK
 
 
-class HostileModel:
+class HostileModel(LoopbackHTTPServer):
     """The server; ``url`` is the ``base_url`` to configure. Use it as a context manager."""
 
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
         self._last_message = ""
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever,
-                                        kwargs={"poll_interval": 0.02}, daemon=True)
+        super().__init__(self._handler())
 
     @property
     def url(self) -> str:
         """The base URL, ``http://127.0.0.1:PORT/v1``."""
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def __enter__(self) -> HostileModel:
-        self._thread.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return f"{self.origin}/v1"
 
     def answer(self, request: dict[str, Any]) -> dict[str, Any]:
         """The model's answer to one structured-output request."""
