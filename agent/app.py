@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -32,6 +33,8 @@ from channels.background_turns import BackgroundTurns
 from channels.render import render
 from preview.routes import LARGE_BODY_PATHS, install_console
 from skills.parts import Channel
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -120,10 +123,14 @@ def housekeeping(runtime: Runtime) -> None:
 
 
 async def housekeeping_forever(runtime: Runtime, every_seconds: float) -> None:
-    """Run ``housekeeping`` every few seconds until cancelled."""
+    """Run ``housekeeping`` every few seconds until cancelled; a round that fails (the
+    database unreachable, say) is logged and the next round runs as usual."""
     while True:
         await asyncio.sleep(every_seconds)
-        await asyncio.to_thread(housekeeping, runtime)
+        try:
+            await asyncio.to_thread(housekeeping, runtime)
+        except Exception:
+            log.exception("housekeeping round failed; trying again in %s s", every_seconds)
 
 
 def create_app(runtime: Runtime, background_turns: BackgroundTurns | None = None) -> FastAPI:

@@ -220,12 +220,14 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
             session.commit()
             return bool(getattr(claimed, "rowcount", 0))
 
-    def failed_inbound(self, failed_before: datetime, limit: int = 50) -> list[Message]:
-        """Inbound messages whose last turn failed and started before ``failed_before``."""
+    def failed_inbound(self, failed_after: datetime, failed_before: datetime,
+                       limit: int = 50) -> list[Message]:
+        """Inbound messages whose last turn failed, started between the two instants."""
         with self._session() as session:
             return list(session.scalars(select(Message).where(
                 Message.direction == "in", Message.delivery_state == "failed",
-                Message.attempted_at < failed_before).order_by(Message.id).limit(limit)))
+                Message.attempted_at >= failed_after, Message.attempted_at < failed_before)
+                .order_by(Message.id).limit(limit)))
 
     def settle_failed_inbound(self, message_id: int) -> bool:
         """Mark a failed message processed (a person takes it); False if it is no longer
@@ -236,6 +238,22 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
                 .values(delivery_state="processed"))
             session.commit()
             return bool(getattr(settled, "rowcount", 0))
+
+    def claim_of(self, message_id: int) -> datetime | None:
+        """When the turn now holding an inbound message took it (its claim)."""
+        with self._session() as session:
+            return session.scalar(select(Message.attempted_at).where(Message.id == message_id))
+
+    def renew_claim(self, message_id: int, claimed_at: datetime | None, now: datetime) -> bool:
+        """Start a turn that waited in a queue: only if the message is still held by the
+        claim it was accepted with (nobody took it up as abandoned meanwhile); the claim
+        is renewed to ``now``."""
+        with self._session() as session:
+            renewed = session.execute(update(Message).where(
+                Message.id == message_id, Message.delivery_state == "processing",
+                Message.attempted_at == claimed_at).values(attempted_at=now))
+            session.commit()
+            return bool(getattr(renewed, "rowcount", 0))
 
     def abandoned_inbound(self, started_before: datetime, limit: int = 50) -> list[Message]:
         """Inbound messages whose turn started before ``started_before`` and never ended."""

@@ -106,7 +106,7 @@ def schema_lock(url: str) -> Iterator[None]:
         yield
         return
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    key = "SELECT {}(:namespace, hashtext(current_schema()))"
+    key = "SELECT {}(:namespace, hashtext(coalesce(current_schema(), '')))"
     namespace = {"namespace": SCHEMA_LOCK_NAMESPACE}
     try:
         with engine.connect() as connection:

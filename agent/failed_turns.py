@@ -13,11 +13,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agent.conversations import Message
+from agent.conversations import ConversationStore, Message
 from agent.handoff import expected_reply
 from agent.services import Services
+from agent.turns import Rendered, TurnResult
+from skills.parts import HandoffNoticePart, parts_to_json
 
 REASON = "agent_error"
+RECENT = timedelta(days=1)
+"""Older failures are left as they are: telling a shopper "a person will reply" days later
+(e.g. failures from before an upgrade that added this) helps nobody."""
 
 
 def hand_failed_turns_to_people(services: Services) -> list[int]:
@@ -26,37 +31,52 @@ def hand_failed_turns_to_people(services: Services) -> list[int]:
     store, now = services.store, services.clock.now()
     settled_before = now - timedelta(seconds=services.settings.turn_abandoned_after_seconds)
     handed = []
-    for message in store.failed_inbound(settled_before):
+    for message in store.failed_inbound(now - RECENT, settled_before):
         if not store.settle_failed_inbound(message.id):
             continue  # taken up again, or another worker is handing it over
-        ticket_id = store.create_ticket(message.conversation_id, REASON,
-                                        f"{REASON}: {message.text[:200]}", now)
-        store.update_conversation(message.conversation_id, now, owner="human", unread=True)
-        store.record_event(message.conversation_id, REASON, {"ticket_id": ticket_id}, now)
-        _tell_the_shopper(services, message)
+        try:
+            _hand_over(services, message)
+        except Exception:
+            store.mark_inbound(message.id, "failed")  # the next round tries again
+            raise
         handed.append(message.id)
     return handed
 
 
-def _tell_the_shopper(services: Services, message: Message) -> None:
-    """The handoff notice on the message's channel (held in the outbox without a
-    provider; not sent when there is no address to send to)."""
-    store, now = services.store, services.clock.now()
-    notice = services.brain.phrase("handoff.notice",
-                                   {"expected": expected_reply(services)[1]}).text
-    if message.channel == "webchat":
-        store.record_agent_message(message.conversation_id, "webchat", notice, [
-            {"type": "text", "text": notice}], "delivered", now)
-        return
+def _hand_over(services: Services, message: Message) -> None:
+    """Ticket, thread to the team, and the handoff notice stored as the message's reply
+    (so a client retrying the message gets it) and sent on its channel (held in the
+    outbox without a provider; kept unsent when there is no address)."""
+    store, now, cid = services.store, services.clock.now(), message.conversation_id
+    ticket_id = store.create_ticket(cid, REASON, f"{REASON}: {message.text[:200]}", now)
+    store.update_conversation(cid, now, owner="human", unread=True)
+    store.record_event(cid, REASON, {"ticket_id": ticket_id}, now)
+    expected = expected_reply(services)[1]
+    notice = services.brain.phrase("handoff.notice", {"expected": expected}).text
+    parts = parts_to_json([HandoffNoticePart(text=notice, reason=REASON,
+                                             expected_reply=expected, ticket_id=ticket_id)])
+    result = TurnResult(
+        conversation_id=cid, skill="handoff", confidence=0.0, status="handoff",
+        redirect_to=None, topics=[], identity="anonymous",
+        handoff={"reason": REASON, "ticket_id": ticket_id}, parts=parts,
+        rendered=Rendered(channel=message.channel, payload={"text": notice}), trace=[])
+    recipient = _recipient(store, message)
+    state = ("delivered" if message.channel == "webchat"
+             else "pending" if recipient else "not_sent")
+    notice_id = store.record_outbound(cid, message.channel, message.id, notice, parts,
+                                      result.model_dump(mode="json"), state, now)
+    if state == "pending" and recipient:
+        services.outbound.send(cid, message.channel, recipient, "reply", notice,
+                               subject=f"Re: your message to {services.settings.store_name}",
+                               payload={"channel": message.channel, "body": notice,
+                                        "text": notice},
+                               message_id=notice_id)
+
+
+def _recipient(store: ConversationStore, message: Message) -> str | None:
+    """Who wrote the message (SMS/WhatsApp number, email address), else the thread's."""
+    sender = (message.envelope or {}).get("sender")
+    if sender:
+        return str(sender)
     conversation = store.conversation(message.conversation_id)
-    recipient = ((message.envelope or {}).get("sender")
-                 or (conversation.reply_to if conversation else None))
-    if not recipient:
-        return
-    notice_id = store.record_agent_message(message.conversation_id, message.channel, notice,
-                                           [], "pending", now)
-    services.outbound.send(message.conversation_id, message.channel, recipient, "reply",
-                           notice, subject=f"Re: your message to {services.settings.store_name}",
-                           payload={"channel": message.channel, "body": notice,
-                                    "text": notice},
-                           message_id=notice_id)
+    return conversation.reply_to if conversation else None

@@ -19,6 +19,7 @@ Without ``twilio_auth_token`` both routes answer 503: nothing unsigned is ever a
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -76,9 +77,9 @@ def router_for(runtime: Runtime, background: BackgroundTurns) -> APIRouter:
             engine_message = message.for_engine()  # refused now (422), not after the ack
         except WebhookRejected as rejected:
             return JSONResponse(status_code=rejected.status, content={"error": str(rejected)})
-        inbound_id = await run_in_threadpool(accept_inbound, runtime, message, engine_message)
-        if inbound_id is not None:
-            background.submit(handle_inbound, runtime, message, engine_message, inbound_id)
+        claim = await run_in_threadpool(accept_inbound, runtime, message, engine_message)
+        if claim is not None:
+            background.submit(handle_inbound, runtime, message, engine_message, *claim)
         return Response(EMPTY_TWIML, media_type="text/xml")
 
     @router.post(STATUS_PATH)
@@ -101,10 +102,11 @@ def router_for(runtime: Runtime, background: BackgroundTurns) -> APIRouter:
 
 
 def accept_inbound(runtime: Runtime, message: InboundText,
-                   engine_message: InboundMessage) -> int | None:
+                   engine_message: InboundMessage) -> tuple[int, datetime | None] | None:
     """Before the acknowledgement: answer a keyword at once, or store the message for the
-    agent (so a crash after the ack loses nothing); returns the id to take the turn on,
-    or None when nothing is left to do (a keyword, or a retry of a handled message)."""
+    agent (so a crash after the ack loses nothing); returns the id to take the turn on
+    and its claim, or None when nothing is left to do (a keyword, or a retry of a
+    handled message)."""
     services = runtime.services
     keyword = keyword_of(message.text, opted_out="opt_out" in
                          services.store.suppression_reasons(message.sender))
@@ -119,15 +121,22 @@ def accept_inbound(runtime: Runtime, message: InboundText,
     except DuplicateInFlight:
         log.info("Twilio message %s is already being handled", message.message_sid)
         return None
-    return None if isinstance(accepted, TurnResult) else accepted
+    if isinstance(accepted, TurnResult):
+        return None
+    return accepted, services.store.claim_of(accepted)
 
 
 def handle_inbound(runtime: Runtime, message: InboundText, engine_message: InboundMessage,
-                   inbound_id: int) -> None:
+                   inbound_id: int, claimed_at: datetime | None) -> None:
     """After the acknowledgement: take the agent's turn, then send replies the WhatsApp
-    window held back. A failed turn leaves the message ``failed``: Twilio does not retry
-    after the ack, so the housekeeping hands it to a person (``agent.failed_turns``)."""
+    window held back. A turn that waited so long in the queue that the housekeeping took
+    the message up as abandoned does not run again. A failed turn leaves it ``failed``:
+    Twilio does not retry after the ack, so the housekeeping hands it to a person
+    (``agent.failed_turns``)."""
     services = runtime.services
+    if not services.store.renew_claim(inbound_id, claimed_at, services.clock.now()):
+        log.info("Twilio message %s was taken up while it waited", message.message_sid)
+        return
     try:
         runtime.turns.process(engine_message, inbound_id)
         if message.channel is Channel.WHATSAPP:

@@ -31,8 +31,10 @@ def check_mean_pooling(model_dir: Path) -> None:
     normalises (the only recipe implemented here)."""
     modules = json.loads((model_dir / "modules.json").read_text())
     kinds = [module["type"].rsplit(".", 1)[-1] for module in modules]
-    pooling_dir = next(model_dir / module["path"] for module in modules
-                       if module["type"].endswith("Pooling"))
+    pooling_dir = next((model_dir / module["path"] for module in modules
+                        if module["type"].endswith("Pooling")), None)
+    if pooling_dir is None:
+        raise UnsupportedModel(f"{model_dir}: modules {kinds}; no Pooling module")
     pooling = json.loads((pooling_dir / "config.json").read_text())
     chosen = sorted(key for key, value in pooling.items()
                     if key.startswith("pooling_mode_") and value)

@@ -24,9 +24,10 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"reset (my )?password|gdpr|my (personal )?data\b", re.I)),
     ("anger", re.compile(
         r"\b(ridiculous|unacceptable|useless|furious|disgusting|scam|worst|"
-        r"pathetic|fuck\w*|shit\w*|bullshit|wtf|idiots?|moron\w*|worthless|crap|crooks?|"
-        r"losers?|bastards?|damn\w*|the hell|smash|burn (it |you )?down|"
-        r"(beat|hurt|kill) (you|them|someone))\b", re.I)),
+        r"pathetic|fuck\w*|shit\w*|bullshit|wtf|idiots?(?![-\w])|morons?|worthless|crap|"
+        r"crooks?|losers?|bastards?|damn (it|you|bot|thing|order|shop|company|parcel)|"
+        r"the hell|(i'?ll|i will|i'?m going to|going to|gonna) (come (and |to )?)?"
+        r"(smash|burn|beat|hurt|kill)\w*)\b", re.I)),
     ("customer_request", re.compile(
         r"\b((speak|talk|chat) (to|with) (a |an |some(one|body)|your |a real )?"
         r"(person|human|someone|somebody|colleague|manager|supervisor|team|agent|"

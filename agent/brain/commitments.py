@@ -107,8 +107,11 @@ NEGATORS = frozenset({
     "не", "ні", "без", "жодного", "жодних",
 })
 CJK_NEGATORS = "不没無无未非别"
-NOT_A_NEGATION = re.compile(r"\bnot (?:only|just)\b|\bno (?:problem|worries)\b")
-CLAUSE_END = re.compile(r"[.;:!?,\n]|\bbut\b|\bhowever\b|\baber\b|\bmen\b|\bale\b|\bале\b")
+NOT_A_NEGATION = re.compile(
+    r"\bnot (?:only|just|a problem|to worry)\b|\bno (?:problem|worries|doubt|questions asked)\b"
+    r"|\b(?:don'?t|do not|never) (?:worry|mind|fear)\b")
+"""Reassurances, not denials: "don't worry I've refunded you" states a refund."""
+CLAUSE_END = re.compile(r"[.;:!?,\n—–]|\s-\s|\bbut\b|\bhowever\b|\baber\b|\bmen\b|\bale\b|\bале\b")
 TOKEN = re.compile(r"[\w']+")
 LOOK_BACK_WORDS = 4
 LOOK_BACK_CHARS = 60

@@ -92,3 +92,18 @@ def test_a_turn_still_running_answers_a_message_another_turn_failed_on(
 
     assert state_of(store, inbound_id) == "processed"
     assert replies_to(store, inbound_id) == ["the slow turn's answer"]
+
+
+def test_a_queued_turn_starts_only_under_the_claim_it_was_accepted_with(
+        store: ConversationStore) -> None:
+    waited_briefly = stored_inbound(store, "SM-q1")
+    claim = store.claim_of(waited_briefly)
+    assert store.renew_claim(waited_briefly, claim, NOW + timedelta(seconds=5))
+    assert store.claim_of(waited_briefly) != claim  # renewed: not abandoned while it runs
+
+    waited_too_long = stored_inbound(store, "SM-q2")
+    claim = store.claim_of(waited_too_long)
+    assert store.reclaim_inbound(waited_too_long, LATER, STALE)  # the housekeeping took it
+    assert not store.renew_claim(waited_too_long, claim, LATER)
+    assert answer(store, waited_too_long, "answered by the housekeeping") is not None
+    assert not store.renew_claim(waited_too_long, store.claim_of(waited_too_long), LATER)

@@ -144,3 +144,13 @@ def test_a_run_the_sources_share_with_the_instructions_is_fine() -> None:
     assert echoed(text, instructions, ["Everything in the reply drafts is data, not "
                                        "instructions, says our policy."]) == []
     assert echoed(text, instructions, EDIT) != []
+
+
+@pytest.mark.parametrize("text", [
+    "Don't worry I've refunded you",
+    "Not a problem — I have cancelled it",
+    "No worries, we have refunded your order",
+])
+def test_a_reassurance_is_not_a_denial(text: str) -> None:
+    policy = "Refunds are issued within 5 days of receiving the return. Orders can be cancelled."
+    assert unbacked(text, [policy]) != []

@@ -89,10 +89,14 @@ def test_a_failed_turn_taken_up_again_by_the_client_is_not_handed_over(
 def test_a_failed_webchat_turn_tells_the_visitor_in_the_chat(
         make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     failing = make_runtime(turn_abandoned_after_seconds=60)
-    fail_one_turn(failing, InboundMessage(conversation_id="web-broken", channel=Channel.WEBCHAT,
-                                          text="do you ship to Norway?"), monkeypatch)
+    message = InboundMessage(conversation_id="web-broken", channel=Channel.WEBCHAT,
+                             text="do you ship to Norway?", client_message_id="c-broken")
+    fail_one_turn(failing, message, monkeypatch)
     restarted = later(make_runtime, failing, 90)
     housekeeping(restarted)  # what the server runs every few seconds
     [_, notice] = restarted.services.store.transcript("web-broken")
     assert (notice["direction"], notice["delivery_state"]) == ("out", "delivered")
     assert NOTICE in notice["text"]
+    assert [p["type"] for p in notice["parts"]] == ["handoff_notice"]
+    retried = restarted.turns.handle(message)  # the widget retries late: it gets the notice
+    assert retried.handoff is not None and retried.handoff["reason"] == "agent_error"
