@@ -20,7 +20,6 @@ import numpy as np
 from knowledge_base.onnx_encoder import OnnxEncoder
 from knowledge_base.onnx_export import ensure_exported
 
-EMBEDDING_DIM = 384
 _CACHE_SIZE = 256
 
 
@@ -53,10 +52,7 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Embed ``texts`` into a float32 array of shape (n, dimension), rows L2-normalised."""
-        items = list(texts)
-        if not items:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return self._encoder.encode(items)
+        return self._encoder.encode(list(texts))
 
     def embed_one(self, text: str) -> np.ndarray:
         """Embed a single text (1-D vector); repeated texts are served from a small LRU cache.
