@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -189,9 +189,11 @@ def create_app(runtime: Runtime, background_turns: BackgroundTurns | None = None
             storefront_token=body.storefront_token, sender=body.sender,
             client_message_id=body.client_message_id)
         try:
-            return runtime.turns.handle(message)
+            result = runtime.turns.handle(message)
         except DuplicateInFlight as exc:
             return JSONResponse(status_code=409, content={"error": str(exc)})
+        # serialised once, by pydantic, rather than validated again against the model
+        return Response(result.model_dump_json(), media_type="application/json")
 
     shopify_webhooks = webhook_router_for(runtime)
     if shopify_webhooks is not None:

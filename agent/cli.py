@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import sys
 import uuid
@@ -120,6 +121,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def prepare_serving(settings: Settings) -> None:
+    """Everything workers expect to exist before they start: every table, the console's
+    first owner (its password printed once) and the demo knowledge base."""
+    from agent.app import create_app
+
+    with schema_lock(settings.resolved_database_url()):  # other hosts may be starting too
+        runtime = build_runtime(settings)
+        create_app(runtime)
+        runtime.close()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Start the HTTP server."""
     import uvicorn
@@ -127,19 +139,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from agent.app import create_app
 
     settings = _settings(args)
-    with schema_lock(settings.resolved_database_url()):  # other hosts may be starting too
-        runtime = build_runtime(settings)
-        app = create_app(runtime)  # every table and the first owner exist before workers
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
-          f"{args.workers} worker{'s' if args.workers > 1 else ''})")
+    workers = f"{args.workers} worker{'s' if args.workers > 1 else ''}"
     if args.workers == 1:
+        with schema_lock(settings.resolved_database_url()):
+            app = create_app(build_runtime(settings))
+        print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
+              f"{workers})")
         uvicorn.run(app, host=host, port=port, log_level="info")
         return 0
-    runtime.close()
+    # prepared in a process of its own, so this one (which only supervises the workers)
+    # does not keep the model and the knowledge base in memory beside them
+    preparation = multiprocessing.get_context("spawn").Process(
+        target=prepare_serving, args=(settings,))
+    preparation.start()
+    preparation.join()
+    if preparation.exitcode:
+        return _fail(f"preparing the data in {settings.data_dir} failed")
+    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
+          f"{workers})")
     os.environ["CUSTOMER_AGENT_DATA_DIR"] = str(settings.data_dir)
     if settings.database_url:
         os.environ["CUSTOMER_AGENT_DATABASE_URL"] = settings.database_url
+    os.environ["CUSTOMER_AGENT_BRAIN"] = settings.brain
     uvicorn.run("agent.app:app_from_environment", factory=True, workers=args.workers,
                 host=host, port=port, log_level="info",
                 timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)

@@ -169,28 +169,43 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
     def record_inbound(self, conversation_id: str, channel: str, text: str,
                        provider_id: str | None, now: datetime,
                        envelope: dict[str, Any] | None = None) -> int:
-        """Store an inbound message before it is processed; raise DuplicateMessage if seen.
+        """Store an inbound message before it is processed, creating its conversation on
+        its first message (one transaction); raise DuplicateMessage if seen.
 
         A provider/client message id is unique within its conversation and channel.
         """
+        message = {"conversation_id": conversation_id, "channel": channel, "text": text,
+                   "provider_id": provider_id, "created_at": now, "attempted_at": now,
+                   "envelope": envelope}
+        try:
+            return self._insert_inbound(message)
+        except IntegrityError:  # another first message created the conversation meanwhile
+            return self._insert_inbound(message)
+
+    def _insert_inbound(self, fields: dict[str, Any]) -> int:
         with self._session() as session:
-            message = Message(conversation_id=conversation_id, channel=channel,
-                              direction="in", author="customer", text=text,
-                              provider_id=provider_id, parts=[], created_at=now,
-                              delivery_state="processing", attempted_at=now,
-                              envelope=envelope)
-            session.add(message)
             try:
+                if session.get(Conversation, fields["conversation_id"]) is None:
+                    session.add(Conversation(id=fields["conversation_id"],
+                                             channel=fields["channel"], topics=[],
+                                             created_at=fields["created_at"],
+                                             updated_at=fields["created_at"]))
+                    session.flush()
+                message = Message(direction="in", author="customer", parts=[],
+                                  delivery_state="processing", **fields)
+                session.add(message)
                 session.commit()
+                return message.id
             except IntegrityError:
                 session.rollback()
-                existing = session.scalar(select(Message.id).where(
-                    Message.conversation_id == conversation_id, Message.channel == channel,
-                    Message.provider_id == provider_id))
+                existing = None if fields["provider_id"] is None else session.scalar(
+                    select(Message.id).where(
+                        Message.conversation_id == fields["conversation_id"],
+                        Message.channel == fields["channel"],
+                        Message.provider_id == fields["provider_id"]))
                 if existing is None:
                     raise
                 raise DuplicateMessage(existing) from None
-            return message.id
 
     def mark_inbound(self, message_id: int, state: str) -> None:
         """Record how processing an inbound message ended (processed or failed)."""
@@ -274,12 +289,15 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
 
     def answer_inbound(self, conversation_id: str, channel: str, inbound_id: int, text: str,
                        parts: list[dict[str, Any]], result: dict[str, Any],
-                       delivery_state: str, now: datetime) -> int | None:
-        """Store a turn's reply unless the inbound message was answered already; None then.
+                       delivery_state: str, now: datetime,
+                       conversation: dict[str, Any] | None = None) -> int | None:
+        """Store a turn's reply and set ``conversation``'s fields, unless the inbound
+        message was answered already; None then.
 
         Two turns on one message overlap when a slow turn is taken up again as abandoned
-        while it still runs: the first to finish answers, the other stores (and sends)
-        nothing. Marking the message processed and storing the reply is one transaction.
+        while it still runs: the first to finish answers, the other stores (and sends) and
+        changes nothing. Marking the message processed, updating the conversation and
+        storing the reply is one transaction.
         """
         with self._session() as session:
             unanswered = session.execute(update(Message).where(
@@ -289,6 +307,8 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
             if not getattr(unanswered, "rowcount", 0):
                 session.rollback()
                 return None
+            session.execute(update(Conversation).where(Conversation.id == conversation_id)
+                            .values(updated_at=now, **(conversation or {})))
             return self._add_reply(session, conversation_id, channel, inbound_id, text, parts,
                                    result, delivery_state, now)
 

@@ -53,7 +53,7 @@ def traced(name: str, body: Callable[[ConversationState], dict[str, Any]]) -> No
 
 def build_nodes(services: Services) -> dict[str, Node]:
     """The nodes of the conversation graph, closed over the process's services."""
-    settings, store, brain = services.settings, services.store, services.brain
+    settings, brain = services.settings, services.brain
 
     def understand(state: ConversationState) -> dict[str, Any]:
         text = state.get("inbound", {}).get("text", "")
@@ -79,9 +79,6 @@ def build_nodes(services: Services) -> dict[str, Node]:
             topic, confidence = services.topics.classify(part)
             labels = apply_topic(labels, topic, confidence)
             classified.append((topic, round(confidence, 3)))
-        if labels != state.get("topics", []):
-            store.update_conversation(state["conversation_id"], services.clock.now(),
-                                      topics=labels)
         return {"topics": labels, "decision": {"classified": classified, "applied": labels}}
 
     def handoff_update(state: ConversationState, reason: str, why: str,

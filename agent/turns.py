@@ -9,6 +9,7 @@ all, whichever finishes first answers and the other records and sends nothing.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Annotated, Any, Literal
@@ -101,6 +102,8 @@ class TurnService:
         self._render = render
         self._abandoned_after = timedelta(
             seconds=services.settings.turn_abandoned_after_seconds)
+        self._turns_at_once = threading.BoundedSemaphore(
+            services.settings.resolved_turns_at_once())
 
     def handle(self, message: InboundMessage) -> TurnResult:
         """Process one inbound message and return the turn's result."""
@@ -116,7 +119,6 @@ class TurnService:
         now raises DuplicateInFlight; a failed or abandoned one is taken up again.
         """
         store, now = self._services.store, self._services.clock.now()
-        store.ensure_conversation(message.conversation_id, message.channel.value, now)
         envelope = {"sender": message.sender, "claimed_email": message.claimed_email}
         try:
             return store.record_inbound(message.conversation_id, message.channel.value,
@@ -131,9 +133,11 @@ class TurnService:
             return duplicate.message_id
 
     def process(self, message: InboundMessage, inbound_id: int) -> TurnResult:
-        """Take the turn of a message ``accept`` stored."""
+        """Take the turn of a message ``accept`` stored (once one of this process's
+        ``turns_at_once`` places is free)."""
         try:
-            return self._take_turn(message, inbound_id)
+            with self._turns_at_once:
+                return self._take_turn(message, inbound_id)
         except Exception:
             self._services.store.fail_inbound(inbound_id)
             raise
@@ -189,15 +193,14 @@ class TurnService:
         )
         known_customer = state.get("customer_id") or state.get("claimed_customer_id")
         recipient = reply_recipient(message, self._services, known_customer)
-        store.update_conversation(message.conversation_id, self._services.clock.now(),
-                                  unread=silent,
-                                  **({"reply_to": recipient} if recipient != "unknown" else {}))
+        conversation = {"unread": silent, "topics": result.topics,
+                        **({"reply_to": recipient} if recipient != "unknown" else {})}
         text = " ".join(p["text"] for p in result.parts if p.get("type") == "text")
         webchat = message.channel is Channel.WEBCHAT
         state = "not_sent" if silent else ("delivered" if webchat else "pending")
         outbound_id = store.answer_inbound(
             message.conversation_id, message.channel.value, inbound_id, text, result.parts,
-            result.model_dump(mode="json"), state, self._services.clock.now())
+            result.model_dump(mode="json"), state, self._services.clock.now(), conversation)
         if outbound_id is None:
             return TurnResult.model_validate(store.result_for(inbound_id))
         if state == "pending":

@@ -28,10 +28,12 @@ Score floor
     questions score 0.45-0.85, chit-chat and nonsense stay below 0.35, paraphrases
     sharing no word with the articles land around 0.25-0.35 (and go to a person).
 
-Candidates are the dense top-N from Chroma plus the BM25 top-N; BM25-only candidates get
-their dense score from their stored vectors. The BM25 index over all sections lives in
-memory, is built lazily on the first search and is rebuilt after an ingest or delete,
-never per query.
+Candidates are the dense top-N plus the BM25 top-N; BM25-only candidates get their dense
+score from their stored vectors. The BM25 index over all sections lives in memory, is
+built lazily on the first search and is rebuilt after an ingest or delete, never per
+query. On an embedded store the sections' vectors are kept beside it and the dense top-N
+is an exact cosine ranking in memory (~0.1 ms for the demo articles, against ~4 ms for
+a Chroma query and a fetch of vectors); on a Chroma server, Chroma is asked each time.
 """
 
 from __future__ import annotations
@@ -90,13 +92,21 @@ class KnowledgeBase:
     """Ingest articles and answer questions with cited, score-floored hits."""
 
     def __init__(
-        self, store: SectionStore, embedder: Embedder, score_floor: float = DEFAULT_SCORE_FLOOR
+        self, store: SectionStore, embedder: Embedder, score_floor: float = DEFAULT_SCORE_FLOOR,
+        vectors_in_memory: bool = False,
     ) -> None:
-        """Search ``store`` with vectors from ``embedder``; drop hits below ``score_floor``."""
+        """Search ``store`` with vectors from ``embedder``; drop hits below ``score_floor``.
+
+        ``vectors_in_memory`` keeps every section's vector in memory beside the BM25 index
+        and ranks by exact cosine there, instead of asking the store on every search (an
+        embedded store belongs to this process alone; a Chroma server is asked each time,
+        so an unreachable one is noticed and content another host added is seen).
+        """
         self.store = store
         self.embedder = embedder
         self.score_floor = score_floor
-        self._lexical: LexicalIndex | None = None
+        self._vectors_in_memory = vectors_in_memory
+        self._index: SectionIndex | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -107,8 +117,9 @@ class KnowledgeBase:
         embedder: Embedder,
         score_floor: float = DEFAULT_SCORE_FLOOR,
     ) -> KnowledgeBase:
-        """A knowledge base on an embedded Chroma directory."""
-        return cls(SectionStore(open_chroma(chroma_path), collection), embedder, score_floor)
+        """A knowledge base on an embedded Chroma directory (vectors searched in memory)."""
+        return cls(SectionStore(open_chroma(chroma_path), collection), embedder, score_floor,
+                   vectors_in_memory=True)
 
     @classmethod
     def connect(cls, chroma_url: str, collection: str, embedder: Embedder,
@@ -172,23 +183,33 @@ class KnowledgeBase:
 
     def _ranked(self, query: str, k: int, query_vector: np.ndarray | None) -> list[Hit]:
         """Dense and lexical candidates fused, best first, none below the floor."""
-        lexical = self._lexical_index()
+        index = self._section_index()
+        lexical = index.lexical
         if not lexical.sections:
             return []
         vector = self.embedder.embed_one(query) if query_vector is None else query_vector
         vector = np.asarray(vector, dtype=np.float32).reshape(-1)
         pool = max(_CANDIDATES, 4 * k)
 
+        similarities = None if index.vectors is None else index.vectors @ vector
         dense: dict[str, float] = {}
         by_id: dict[str, StoredSection] = {}
-        for section, similarity in self.store.dense_query(vector, pool):
-            dense[section.section_id] = similarity
-            by_id[section.section_id] = section
+        if similarities is None:
+            for section, similarity in self.store.dense_query(vector, pool):
+                dense[section.section_id] = similarity
+                by_id[section.section_id] = section
+        else:
+            for i in np.argsort(-similarities, kind="stable")[:pool]:
+                dense[lexical.sections[i].section_id] = float(similarities[i])
+                by_id[lexical.sections[i].section_id] = lexical.sections[i]
         lexical_scores = lexical.scores(tokenize(query))
         ranked = [i for i in np.argsort(-lexical_scores)[:pool] if lexical_scores[i] > 0]
         lex = {lexical.sections[i].section_id: float(lexical_scores[i]) for i in ranked}
         for i in ranked:
-            by_id.setdefault(lexical.sections[i].section_id, lexical.sections[i])
+            section_id = lexical.sections[i].section_id
+            by_id.setdefault(section_id, lexical.sections[i])
+            if similarities is not None:
+                dense.setdefault(section_id, float(similarities[i]))
         missing = [sid for sid in by_id if sid not in dense]
         for sid, stored_vector in self.store.embeddings_for(missing).items():
             dense[sid] = float(np.dot(stored_vector, vector))
@@ -205,20 +226,35 @@ class KnowledgeBase:
         return hits[:k]
 
     def refresh(self) -> None:
-        """Forget the lexical index; the next search rebuilds it from the store.
+        """Forget the in-memory index; the next search rebuilds it from the store.
 
         Ingest and delete call this themselves; call it when another process changed
         the shared store (e.g. several workers on one Chroma server).
         """
         with self._lock:
-            self._lexical = None
+            self._index = None
 
-    def _lexical_index(self) -> LexicalIndex:
-        """The in-memory BM25 index, built on first use."""
+    def _section_index(self) -> SectionIndex:
+        """The in-memory BM25 index (and the vectors, when kept in memory), built on first
+        use."""
         with self._lock:
-            if self._lexical is None:
-                self._lexical = LexicalIndex(self.store.all_sections())
-            return self._lexical
+            if self._index is None:
+                sections = self.store.all_sections()
+                vectors = None
+                if self._vectors_in_memory and sections:
+                    stored = self.store.embeddings_for([s.section_id for s in sections])
+                    vectors = np.stack([stored[section.section_id] for section in sections])
+                self._index = SectionIndex(LexicalIndex(sections), vectors)
+            return self._index
+
+
+@dataclass(frozen=True)
+class SectionIndex:
+    """What a search reads from memory: BM25 over every section and, when kept in
+    memory, the sections' vectors (one row per ``lexical.sections`` entry)."""
+
+    lexical: LexicalIndex
+    vectors: np.ndarray | None
 
 
 def _hit(section: StoredSection, score: float, dense: float, lexical: float) -> Hit:

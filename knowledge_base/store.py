@@ -148,26 +148,27 @@ class SectionStore:
         return sorted(sections, key=lambda section: section.section_id)
 
     def embeddings_for(self, section_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """The stored vectors of ``section_ids`` (unknown ids are simply absent)."""
-        if not section_ids:
-            return {}
-        page = self._collection.get(ids=list(section_ids), include=["embeddings"])
-        vectors = page["embeddings"]
-        if vectors is None:
-            return {}
-        return {
-            section_id: np.asarray(vector, dtype=np.float32)
-            for section_id, vector in zip(page["ids"], vectors, strict=True)
-        }
+        """The stored vectors of ``section_ids`` (unknown ids are simply absent), read in
+        pages."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(section_ids), _PAGE):
+            page = self._collection.get(ids=list(section_ids[start:start + _PAGE]),
+                                        include=["embeddings"])
+            vectors = page["embeddings"]
+            if vectors is not None:
+                found.update((section_id, np.asarray(vector, dtype=np.float32))
+                             for section_id, vector in zip(page["ids"], vectors, strict=True))
+        return found
 
     def dense_query(self, vector: np.ndarray, k: int) -> list[tuple[StoredSection, float]]:
-        """The ``k`` nearest sections to ``vector`` with their cosine similarity, best first."""
-        total = self.count()
-        if k <= 0 or total == 0:
+        """The ``k`` nearest sections to ``vector`` with their cosine similarity, best first
+        (fewer when the collection holds fewer: Chroma caps ``n_results`` itself, so no
+        count is asked first)."""
+        if k <= 0:
             return []
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32).reshape(-1)],
-            n_results=min(k, total),
+            n_results=k,
             include=["documents", "metadatas", "distances"],
         )
         ids = result["ids"][0]

@@ -2,8 +2,8 @@
 one request at a time; baseline: the same percentile in-process); turns per second at 1,
 8 and 32 concurrent conversations (a thread per conversation, each one turn after
 another; baselines: one turn after another in-process, and one conversation over HTTP);
-and turns per second at 32 with ``serve --workers 2`` (baseline: one worker), which is
-how the agent uses a second core.
+and turns per second at 8 and 32 and HTTP p95 at 8 with ``serve --workers 2`` (baseline:
+one worker), which is how the agent uses a second core.
 """
 
 from __future__ import annotations
@@ -155,18 +155,29 @@ def throughput_figures(client: httpx.Client, runtime: Runtime, seconds: float,
     return figures, runs
 
 
-def two_workers_figure(client: httpx.Client, runtime: Runtime, seconds: float,
-                       one_worker: ThroughputRun,
-                       server_cpu_seconds: Callable[[], float]) -> Figure:
-    """Turns per second at 32 concurrent against a server with two workers."""
+def two_workers_figures(client: httpx.Client, runtime: Runtime, seconds: float,
+                        one_worker: dict[int, ThroughputRun],
+                        server_cpu_seconds: Callable[[], float]) -> list[Figure]:
+    """Turns per second at 8 and 32 concurrent, and HTTP p95 at 8, against a server with
+    two workers (one per core), each against the same figure of one worker."""
     run_conversations(client, runtime, 8, min(seconds, 5.0))
-    cpu_started = server_cpu_seconds()
-    run = run_conversations(client, runtime, 32, seconds)
-    cpu_ms = (server_cpu_seconds() - cpu_started) * 1000 / max(1, len(run.latencies))
-    p95 = latency_percentiles(run.latencies)["p95"]
-    return Figure("throughput.c32.workers2", run.turns_per_second, "turns/s",
-                  one_worker.turns_per_second, "32 concurrent against one worker",
-                  THROUGHPUT_TARGET,
-                  note=f"serve --workers 2: {len(run.latencies)} turns in {run.seconds:.1f} s, "
-                       f"{len(run.errors)} errors, p95 {p95} ms, server CPU {cpu_ms:.1f} ms "
-                       "per turn")
+    figures = []
+    for concurrency in (8, 32):
+        cpu_started = server_cpu_seconds()
+        run = run_conversations(client, runtime, concurrency, seconds)
+        cpu_ms = (server_cpu_seconds() - cpu_started) * 1000 / max(1, len(run.latencies))
+        percentiles = latency_percentiles(run.latencies)
+        figures.append(Figure(
+            f"throughput.c{concurrency}.workers2", run.turns_per_second, "turns/s",
+            one_worker[concurrency].turns_per_second,
+            f"{concurrency} concurrent against one worker", THROUGHPUT_TARGET,
+            note=f"serve --workers 2: {len(run.latencies)} turns in {run.seconds:.1f} s, "
+                 f"{len(run.errors)} errors, p50 {percentiles['p50']} ms, p95 "
+                 f"{percentiles['p95']} ms, server CPU {cpu_ms:.1f} ms per turn"))
+        if concurrency == 8:
+            figures.append(Figure(
+                "turn.http.c8.p95.workers2", percentiles["p95"], "ms",
+                latency_percentiles(one_worker[8].latencies)["p95"],
+                "HTTP p95 at 8 concurrent against one worker", HTTP_P95_TARGET,
+                note=f"serve --workers 2, n={len(run.latencies)}"))
+    return figures

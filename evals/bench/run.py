@@ -23,7 +23,7 @@ from evals.bench.checkpoints import checkpoint_growth
 from evals.bench.cold_start import RSS_TARGET, cold_start_figures
 from evals.bench.environment import BenchEnvironment
 from evals.bench.figures import Figure
-from evals.bench.http import http_latency, throughput_figures, two_workers_figure
+from evals.bench.http import http_latency, throughput_figures, two_workers_figures
 from evals.bench.latency import InProcess, in_process_latency
 from evals.bench.postgres import sqlite_vs_postgres
 from evals.bench.report import bench_report
@@ -65,6 +65,7 @@ class HttpResults:
 
     figures: list[Figure]
     server_rss_mb: float | None
+    two_workers_mb: float | None
 
 
 def bench_server(environment: BenchEnvironment, name: str, workers: int = 1,
@@ -97,9 +98,10 @@ def over_http(environment: BenchEnvironment, runtime: Runtime, in_process: InPro
     progress("throughput with two workers")
     server = bench_server(environment, "server2", workers=2)
     with server, httpx.Client(base_url=server.url, timeout=120, limits=CLIENT_LIMITS) as client:
-        scale_out = two_workers_figure(client, runtime, sizes.throughput_seconds, runs[32],
-                                       server.cpu_seconds)
-    return HttpResults([*figures, *throughput, scale_out, *acks], rss)
+        scale_out = two_workers_figures(client, runtime, sizes.throughput_seconds, runs,
+                                        server.cpu_seconds)
+        two_workers_mb = server.memory_mb()
+    return HttpResults([*figures, *throughput, *scale_out, *acks], rss, two_workers_mb)
 
 
 def run_bench(quick: bool, progress: Progress) -> dict[str, Any]:
@@ -131,5 +133,9 @@ def run_bench(quick: bool, progress: Progress) -> dict[str, Any]:
     figures.append(Figure("memory.server_peak_rss", http.server_rss_mb, "MB", say_rss,
                           "peak RSS of customer-agent say (one turn)", RSS_TARGET,
                           note="the server after every HTTP measurement"))
+    figures.append(Figure("memory.server_workers2", http.two_workers_mb, "MB",
+                          http.server_rss_mb, "peak RSS of the one-worker server", RSS_TARGET,
+                          note="serve --workers 2 after its measurements: the PSS of all its "
+                               "processes (shared pages counted once)"))
     return bench_report(figures, in_process.notes, quick, time.monotonic() - started,
                         load_before)

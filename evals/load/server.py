@@ -62,23 +62,46 @@ def peak_rss_mb(pid: int) -> float | None:
     return None
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process and its child processes (``serve --workers``)
-    have used so far, in seconds; 0.0 for a process that is gone."""
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its child processes (``serve --workers``); empty for a process that is
+    gone."""
     pids = [pid]
     try:
         for task in Path(f"/proc/{pid}/task").iterdir():
             pids += [int(child) for child in (task / "children").read_text().split()]
     except OSError:
-        return 0.0
+        return []
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its child processes (``serve --workers``)
+    have used so far, in seconds; 0.0 for a process that is gone."""
     total_ticks = 0
-    for each in pids:
+    for each in process_tree(pid):
         try:
             fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total_ticks += int(fields[11]) + int(fields[12])
     return total_ticks / os.sysconf("SC_CLK_TCK")
+
+
+def proportional_memory_mb(pid: int) -> float | None:
+    """The memory a process and its child processes use together now, in MB: the sum of
+    their proportional set sizes (PSS: a page shared by several of them, such as the
+    libraries' code, counts once in all, not once per process as RSS would)."""
+    total_kb, read = 0, False
+    for each in process_tree(pid):
+        try:
+            rollup = Path(f"/proc/{each}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total_kb += int(line.split()[1])
+                read = True
+    return round(total_kb * 1024 / 1e6, 1) if read else None
 
 
 class LoopbackServer:
@@ -131,6 +154,10 @@ class LoopbackServer:
     def peak_rss_mb(self) -> float | None:
         """The server process's peak resident memory so far, in MB."""
         return peak_rss_mb(self.process.pid) if self.process is not None else None
+
+    def memory_mb(self) -> float | None:
+        """The memory the server (all its workers) uses now, in MB (PSS)."""
+        return proportional_memory_mb(self.process.pid) if self.process is not None else None
 
     def cpu_seconds(self) -> float:
         """CPU time the server (all its workers) has used so far, in seconds."""

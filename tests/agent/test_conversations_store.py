@@ -325,3 +325,51 @@ def test_timestamps_read_back_are_timezone_aware(store: ConversationStore,
     assert {name: s.tzinfo is not None for name, s in stamps.items()} == dict.fromkeys(
         stamps, True)
     assert set(stamps.values()) == {NOW}
+
+
+# --- accepting and answering in one transaction each ------------------------------------
+
+def test_the_first_message_creates_its_conversation(store: ConversationStore) -> None:
+    inbound = store.record_inbound("conv-new", "whatsapp", "hej", "wamid.9", NOW)
+    conversation = store.conversation("conv-new")
+    assert conversation is not None and conversation.channel == "whatsapp"
+    assert as_utc(conversation.created_at) == NOW
+    assert [m["text"] for m in store.transcript("conv-new")] == ["hej"]
+    with pytest.raises(DuplicateMessage) as raised:
+        store.record_inbound("conv-new", "whatsapp", "hej", "wamid.9", LATER)
+    assert raised.value.message_id == inbound
+
+
+def test_first_messages_of_one_conversation_at_once_are_all_stored(
+        store: ConversationStore) -> None:
+    """Threads racing to create the same conversation each store their message (the loser
+    of the race stores into the winner's conversation); none is taken for a duplicate."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def first_message(index: int) -> int:
+        return store.record_inbound("conv-race", "webchat", f"message {index}", None, NOW)
+
+    with ThreadPoolExecutor(6) as pool:
+        ids = list(pool.map(first_message, range(6)))
+    assert len(set(ids)) == 6
+    assert sorted(m["text"] for m in store.transcript("conv-race")) == [
+        f"message {i}" for i in range(6)]
+
+
+def test_answering_sets_the_conversation_only_for_the_first_answer(
+        store: ConversationStore) -> None:
+    inbound = _inbound(store, "where is my order")
+    fields = {"unread": True, "topics": ["Order status"], "reply_to": "+4520000000"}
+    first = store.answer_inbound("conv-1", "sms", inbound, "On its way", [], {}, "pending",
+                                 LATER, fields)
+    conversation = store.conversation("conv-1")
+    assert first is not None and conversation is not None
+    assert (conversation.unread, conversation.topics, conversation.reply_to) == (
+        True, ["Order status"], "+4520000000")
+    assert as_utc(conversation.updated_at) == LATER
+    second = store.answer_inbound("conv-1", "sms", inbound, "Again", [], {}, "pending",
+                                  LATER + timedelta(minutes=1), {"topics": ["Wholesale"]})
+    conversation = store.conversation("conv-1")
+    assert second is None and conversation is not None
+    assert conversation.topics == ["Order status"]
+    assert as_utc(conversation.updated_at) == LATER

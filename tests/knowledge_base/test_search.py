@@ -183,3 +183,32 @@ def test_new_and_deleted_articles_change_results(fresh_kb: KnowledgeBase, tmp_pa
     fresh_kb.delete_article("pets")
     assert all(hit.article_id != "pets" for hit in fresh_kb.search(question))
     assert fresh_kb.section_count() == sum(1 for _ in fresh_kb.store.all_sections())
+
+
+@pytest.mark.parametrize("question", [q for q, _ in QUESTIONS] + OFF_TOPIC)
+def test_vectors_in_memory_rank_as_the_store_does(kb: KnowledgeBase, embedder: Embedder,
+                                                  question: str) -> None:
+    """The embedded knowledge base ranks by exact cosine over vectors kept in memory; asked
+    of Chroma itself (as on a Chroma server), the same hits come back with the same
+    scores."""
+    asking_the_store = KnowledgeBase(kb.store, embedder, kb.score_floor)
+    in_memory = [(h.section_id, h.score, h.dense_score) for h in kb.search(question, k=5)]
+    from_store = [(h.section_id, h.score, h.dense_score)
+                  for h in asking_the_store.search(question, k=5)]
+    assert [section for section, *_ in in_memory] == [section for section, *_ in from_store]
+    for (_, score, dense), (_, store_score, store_dense) in zip(in_memory, from_store,
+                                                                strict=True):
+        assert score == pytest.approx(store_score, abs=2e-4)
+        assert dense == pytest.approx(store_dense, abs=2e-4)
+
+
+def test_vectors_in_memory_follow_an_ingest(fresh_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """An article added after the first search is found by the next one (the in-memory
+    vectors are rebuilt with the BM25 index)."""
+    assert fresh_kb.search("can you gift wrap my order") == []
+    article = tmp_path / "gift-wrapping.md"
+    article.write_text("# Gift wrapping\n\nEvery order can be gift wrapped in recycled "
+                       "paper for 3 euros; choose it at checkout.\n")
+    fresh_kb.ingest([article])
+    hits = fresh_kb.search("can you gift wrap my order", k=1)
+    assert hits and hits[0].article == "Gift wrapping"

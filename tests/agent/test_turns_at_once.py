@@ -1,0 +1,77 @@
+"""How many turns one process takes at once: one when a turn is all CPU (offline brain,
+demo store), more when turns wait on a model or a shop; the rest wait for a place and are
+then answered, none lost."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from agent.config import WAITING_TURNS_AT_ONCE, Settings
+from agent.runtime import Runtime
+from agent.turns import InboundMessage
+from skills.parts import Channel
+from tests.conftest import RuntimeFactory
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ({}, 1),
+    ({"brain": "llm"}, WAITING_TURNS_AT_ONCE),
+    ({"order_source": "shopify"}, WAITING_TURNS_AT_ONCE),
+    ({"turns_at_once": 4}, 4),
+    ({"brain": "llm", "turns_at_once": 2}, 2),
+])
+def test_turns_at_once_follows_what_a_turn_waits_on(settings: dict[str, Any],
+                                                     expected: int) -> None:
+    assert Settings(**settings).resolved_turns_at_once() == expected
+
+
+def test_turns_at_once_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUSTOMER_AGENT_TURNS_AT_ONCE", "3")
+    assert Settings().resolved_turns_at_once() == 3
+
+
+def most_turns_running_at_once(runtime: Runtime, messages: int) -> tuple[int, list[str]]:
+    """Send ``messages`` messages from as many threads at once, each turn held 0.2 s;
+    the most turns that ran at the same time, and the skill each reply came from."""
+    graph, running, most, lock = runtime.turns._graph, 0, 0, threading.Lock()
+    invoke = graph.invoke
+
+    def held_invoke(*args: Any, **kwargs: Any) -> Any:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        try:
+            time.sleep(0.2)
+            return invoke(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    graph.invoke = held_invoke
+    try:
+        with ThreadPoolExecutor(messages) as pool:
+            results = list(pool.map(lambda i: runtime.turns.handle(InboundMessage(
+                conversation_id=f"at-once-{i}", channel=Channel.WEBCHAT,
+                text="do you ship to Germany?")), range(messages)))
+    finally:
+        graph.invoke = invoke
+    return most, [result.skill or "" for result in results]
+
+
+def test_one_turn_at_a_time_by_default_and_every_message_answered(
+        make_runtime: RuntimeFactory) -> None:
+    most, skills = most_turns_running_at_once(make_runtime(), 4)
+    assert most == 1
+    assert skills == ["faq"] * 4
+
+
+def test_more_turns_at_once_when_configured(make_runtime: RuntimeFactory) -> None:
+    most, skills = most_turns_running_at_once(make_runtime(turns_at_once=3), 4)
+    assert most == 3
+    assert skills == ["faq"] * 4
