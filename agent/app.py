@@ -182,14 +182,14 @@ def create_app(runtime: Runtime, background_turns: BackgroundTurns | None = None
         return {"conversation_id": conversation_id, "online": body.online}
 
     @app.post("/api/turns", response_model=TurnResult)
-    def take_turn(body: TurnRequest) -> Any:
+    async def take_turn(body: TurnRequest) -> Any:
         message = InboundMessage(
             conversation_id=body.conversation_id or f"web-{uuid.uuid4().hex[:12]}",
             channel=body.channel, text=body.text, claimed_email=body.as_email,
             storefront_token=body.storefront_token, sender=body.sender,
             client_message_id=body.client_message_id)
         try:
-            result = runtime.turns.handle(message)
+            result = await runtime.turns.run(runtime.turns.handle, message)
         except DuplicateInFlight as exc:
             return JSONResponse(status_code=409, content={"error": str(exc)})
         # serialised once, by pydantic, rather than validated again against the model

@@ -20,10 +20,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    insert,
     select,
     update,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -183,29 +184,29 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
             return self._insert_inbound(message)
 
     def _insert_inbound(self, fields: dict[str, Any]) -> int:
-        with self._session() as session:
-            try:
-                if session.get(Conversation, fields["conversation_id"]) is None:
-                    session.add(Conversation(id=fields["conversation_id"],
-                                             channel=fields["channel"], topics=[],
-                                             created_at=fields["created_at"],
-                                             updated_at=fields["created_at"]))
-                    session.flush()
-                message = Message(direction="in", author="customer", parts=[],
-                                  delivery_state="processing", **fields)
-                session.add(message)
-                session.commit()
-                return message.id
-            except IntegrityError:
-                session.rollback()
-                existing = None if fields["provider_id"] is None else session.scalar(
-                    select(Message.id).where(
-                        Message.conversation_id == fields["conversation_id"],
-                        Message.channel == fields["channel"],
-                        Message.provider_id == fields["provider_id"]))
-                if existing is None:
-                    raise
-                raise DuplicateMessage(existing) from None
+        cid = fields["conversation_id"]
+        try:
+            with self.engine.begin() as connection:
+                if connection.scalar(select(Conversation.id).where(Conversation.id == cid)) is None:
+                    connection.execute(insert(Conversation).values(
+                        id=cid, channel=fields["channel"], topics=[],
+                        created_at=fields["created_at"], updated_at=fields["created_at"]))
+                return int(connection.execute(insert(Message).values(
+                    direction="in", author="customer", parts=[], delivery_state="processing",
+                    **fields).returning(Message.id)).scalar_one())
+        except IntegrityError:
+            existing = None if fields["provider_id"] is None else self._message_with(
+                cid, fields["channel"], fields["provider_id"])
+            if existing is None:
+                raise
+            raise DuplicateMessage(existing) from None
+
+    def _message_with(self, conversation_id: str, channel: str, provider_id: str) -> int | None:
+        """The id of the message stored under a provider id, if any."""
+        with self.engine.connect() as connection:
+            return connection.scalar(select(Message.id).where(
+                Message.conversation_id == conversation_id, Message.channel == channel,
+                Message.provider_id == provider_id))
 
     def mark_inbound(self, message_id: int, state: str) -> None:
         """Record how processing an inbound message ended (processed or failed)."""
@@ -281,11 +282,11 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
                         parts: list[dict[str, Any]], result: dict[str, Any],
                         delivery_state: str, now: datetime) -> int:
         """Store the agent's reply with its parts and the full turn result."""
-        with self._session() as session:
-            session.execute(update(Message).where(Message.id == reply_to)
-                            .values(delivery_state="processed"))
-            return self._add_reply(session, conversation_id, channel, reply_to, text, parts,
-                                   result, delivery_state, now)
+        with self.engine.begin() as connection:
+            connection.execute(update(Message).where(Message.id == reply_to)
+                               .values(delivery_state="processed"))
+            return self._add_reply(connection, conversation_id, channel, reply_to, text,
+                                   parts, result, delivery_state, now)
 
     def answer_inbound(self, conversation_id: str, channel: str, inbound_id: int, text: str,
                        parts: list[dict[str, Any]], result: dict[str, Any],
@@ -299,29 +300,26 @@ class ConversationStore(OneTimeCodeRecords, OutboxRecords, SuppressionRecords,
         changes nothing. Marking the message processed, updating the conversation and
         storing the reply is one transaction.
         """
-        with self._session() as session:
-            unanswered = session.execute(update(Message).where(
+        with self.engine.begin() as connection:
+            unanswered = connection.execute(update(Message).where(
                 Message.id == inbound_id, Message.direction == "in",
                 Message.delivery_state.in_(UNANSWERED_STATES))
                 .values(delivery_state="processed"))
-            if not getattr(unanswered, "rowcount", 0):
-                session.rollback()
+            if not unanswered.rowcount:
                 return None
-            session.execute(update(Conversation).where(Conversation.id == conversation_id)
-                            .values(updated_at=now, **(conversation or {})))
-            return self._add_reply(session, conversation_id, channel, inbound_id, text, parts,
-                                   result, delivery_state, now)
+            connection.execute(update(Conversation).where(Conversation.id == conversation_id)
+                               .values(updated_at=now, **(conversation or {})))
+            return self._add_reply(connection, conversation_id, channel, inbound_id, text,
+                                   parts, result, delivery_state, now)
 
     @staticmethod
-    def _add_reply(session: Session, conversation_id: str, channel: str, reply_to: int,
-                   text: str, parts: list[dict[str, Any]], result: dict[str, Any],
-                   delivery_state: str, now: datetime) -> int:
-        message = Message(conversation_id=conversation_id, channel=channel, direction="out",
-                          author="agent", text=text, reply_to=reply_to, parts=parts,
-                          result=result, delivery_state=delivery_state, created_at=now)
-        session.add(message)
-        session.commit()
-        return message.id
+    def _add_reply(connection: Connection, conversation_id: str, channel: str,
+                   reply_to: int, text: str, parts: list[dict[str, Any]],
+                   result: dict[str, Any], delivery_state: str, now: datetime) -> int:
+        return int(connection.execute(insert(Message).values(
+            conversation_id=conversation_id, channel=channel, direction="out",
+            author="agent", text=text, reply_to=reply_to, parts=parts, result=result,
+            delivery_state=delivery_state, created_at=now).returning(Message.id)).scalar_one())
 
     def result_for(self, inbound_id: int) -> dict[str, Any] | None:
         """The turn result already produced for an inbound message, if any."""

@@ -46,8 +46,14 @@ def blocked_addresses(store: ConversationStore) -> set[str]:
 
 
 def is_blocked(store: ConversationStore, addresses: Iterable[str | None]) -> bool:
-    """Whether any of these addresses is blocked."""
-    return any(BLOCKED in store.suppression_reasons(a) for a in addresses if a)
+    """Whether any of these addresses is blocked (one query for all of them)."""
+    normalised = {normalise_address(address) for address in addresses if address}
+    if not normalised:
+        return False
+    with Session(store.engine) as session:
+        return session.scalar(select(Suppression.id).where(
+            Suppression.address.in_(normalised), Suppression.reason == BLOCKED,
+            Suppression.lifted_at.is_(None)).limit(1)) is not None
 
 
 def sender_blocked(store: ConversationStore, conversation: Conversation,

@@ -61,7 +61,8 @@ class Runtime:
         return report
 
     def close(self) -> None:
-        """Release the checkpoint connections and database pool."""
+        """Stop the turn threads, release the checkpoint connections and database pool."""
+        self.turns.close()
         self.checkpoints.close()
         self.services.store.engine.dispose()
         close_source = getattr(self.services.source, "close", None)

@@ -190,7 +190,7 @@ def router_for(runtime: Runtime) -> APIRouter:
             email = await run_in_threadpool(
                 inbound.read, source, secret, request.headers.get("content-type", ""),
                 request.headers.get("authorization"), body)
-            answer = await run_in_threadpool(receive_email, runtime, email)
+            answer = await runtime.turns.run(receive_email, runtime, email)
         except InboundRefused as refused:
             return _answer(refused.status, str(refused), refused.headers)
         except (MalformedEmail, BadForm) as error:

@@ -9,7 +9,6 @@ stored for it.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
@@ -144,7 +143,7 @@ def http_router(runtime: Runtime, sockets: Counter[str]) -> APIRouter:
         known(conversation_id)
         client_id = body.client_message_id or new_client_message_id()
         try:
-            entries = await asyncio.to_thread(take_turn, runtime, conversation_id, body.text,
+            entries = await runtime.turns.run(take_turn, runtime, conversation_id, body.text,
                                               client_id)
         except DuplicateInFlight as error:
             raise HTTPException(status_code=409, detail=str(error)) from None

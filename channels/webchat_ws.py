@@ -167,15 +167,15 @@ class WidgetConnection:
         await self.push(await asyncio.to_thread(history, store, conversation_id, frame.after))
 
     async def say(self, frame: Say) -> None:
-        """Take a turn in a worker thread, showing the typing indicator meanwhile."""
+        """Take a turn on a turn thread, showing the typing indicator meanwhile."""
         client_id = frame.client_message_id or new_client_message_id()
         if self.conversation_id is None:
             await self.error("no_conversation", "send a hello frame first", client_id)
             return
         await self.send({"type": "typing", "on": True})
         try:
-            entries = await asyncio.to_thread(take_turn, self.runtime, self.conversation_id,
-                                              frame.text, client_id)
+            entries = await self.runtime.turns.run(take_turn, self.runtime,
+                                                   self.conversation_id, frame.text, client_id)
         except DuplicateInFlight as busy:
             await self.error("in_flight", str(busy), client_id)
         except Exception:  # the edge of a long-lived connection: say so, keep serving

@@ -128,7 +128,10 @@ class LoopbackServer:
                                  f"sqlite:///{self.data_dir / 'customer_agent.sqlite'}")
 
     def start(self, timeout: float = STARTUP_SECONDS) -> None:
-        """Launch the server and wait until ``/healthz`` answers."""
+        """Launch the server and wait until ``/healthz`` answers from every worker (each
+        answer names its worker; a fresh connection is accepted by any ready worker), so
+        no measurement starts while a worker still loads and the first takes every
+        connection."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "agent.cli", "--data-dir", str(self.data_dir),
                    "serve", "--host", "127.0.0.1", "--port", str(self.port),
@@ -136,17 +139,20 @@ class LoopbackServer:
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(command, env=server_environment(self.settings),
                                             stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
+        deadline, workers_seen = time.monotonic() + timeout, set()
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ServerFailed(f"the server exited with {self.process.returncode}:\n"
                                    f"{self.log_tail()}")
             try:
-                if httpx.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    return
-            except httpx.HTTPError:
+                answer = httpx.get(f"{self.url}/healthz", timeout=5)
+                if answer.status_code == 200:
+                    workers_seen.add(answer.json().get("worker_pid"))
+            except (httpx.HTTPError, ValueError):
                 pass
-            time.sleep(0.5)
+            if len(workers_seen) >= self.workers:
+                return
+            time.sleep(0.5 if not workers_seen else 0.05)
         self.stop()
         raise ServerFailed(f"the server did not answer within {timeout:.0f} s:\n"
                            f"{self.log_tail()}")

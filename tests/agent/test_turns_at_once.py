@@ -4,6 +4,7 @@ then answered, none lost."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -75,3 +76,42 @@ def test_more_turns_at_once_when_configured(make_runtime: RuntimeFactory) -> Non
     most, skills = most_turns_running_at_once(make_runtime(turns_at_once=3), 4)
     assert most == 3
     assert skills == ["faq"] * 4
+
+
+def test_awaited_turns_queue_in_the_event_loop_not_on_threads_of_their_own(
+        make_runtime: RuntimeFactory) -> None:
+    """Async entry points await ``TurnService.run``: eight messages at once are each
+    answered, one turn at a time, on the process's single turn thread."""
+    runtime = make_runtime()
+    graph, running, most, threads = runtime.turns._graph, 0, 0, set()
+    invoke, lock = graph.invoke, threading.Lock()
+
+    def held_invoke(*args: Any, **kwargs: Any) -> Any:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            threads.add(threading.current_thread().name)
+        try:
+            time.sleep(0.05)
+            return invoke(*args, **kwargs)
+        finally:
+            with lock:
+                running -= 1
+
+    async def eight_at_once() -> list[str]:
+        results = await asyncio.gather(*(runtime.turns.run(
+            runtime.turns.handle, InboundMessage(conversation_id=f"queued-{i}",
+                                                 channel=Channel.WEBCHAT,
+                                                 text="can I pay with Klarna?"))
+            for i in range(8)))
+        return [result.skill or "" for result in results]
+
+    graph.invoke = held_invoke
+    try:
+        skills = asyncio.run(eight_at_once())
+    finally:
+        graph.invoke = invoke
+    assert skills == ["faq"] * 8
+    assert most == 1
+    assert len(threads) == 1 and next(iter(threads)).startswith("turn")
