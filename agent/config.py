@@ -31,8 +31,9 @@ class DiscountCode(BaseModel):
     percent_off: float | None = Field(default=None, gt=0, le=100)
 
 
-WAITING_TURNS_AT_ONCE = 16
-"""Turns one process takes at once when turns wait on a model endpoint or a shop."""
+WAITING_TURNS_AT_ONCE = 32
+"""Turns one process takes at once when turns wait on the network (a model endpoint, a
+shop, a Chroma server, a database server)."""
 
 
 class Settings(BaseSettings):
@@ -58,7 +59,8 @@ class Settings(BaseSettings):
     turn_abandoned_after_seconds: float = Field(default=120.0, ge=MIN_TURN_ABANDONED_SECONDS)
     auto_close_after_hours: float = Field(default=24.0, ge=0)
     # turns one process takes at once (the rest wait their turn); None = 1 when a turn is
-    # all CPU (offline brain, demo store), else WAITING_TURNS_AT_ONCE
+    # all CPU (offline brain, demo store, embedded Chroma, SQLite), else
+    # WAITING_TURNS_AT_ONCE
     turns_at_once: int | None = Field(default=None, ge=1, le=256)
 
     brain: Literal["offline", "llm"] = "offline"
@@ -159,15 +161,19 @@ class Settings(BaseSettings):
     def resolved_turns_at_once(self) -> int:
         """How many turns one process takes at once.
 
-        With the offline brain and the demo store a turn never waits on the network: it
-        is pure CPU, mostly Python holding the GIL, so two turns in one process only slow
-        each other down (measured: one at a time gives more turns per second and a lower
-        p95 than eight); a second core is used by a second worker. A turn that waits on a
-        model or a shop gives the GIL up while it waits, so more run at once.
+        With the offline brain, the demo store, the embedded Chroma and SQLite a turn
+        never waits on the network: it is pure CPU, mostly Python holding the GIL, so two
+        turns in one process only slow each other down (measured: one at a time gives more
+        turns per second and a lower p95 than eight); a second core is used by a second
+        worker. A turn that waits on a model, a shop or a server gives the GIL up while it
+        waits, so more run at once.
+        Sending the reply is not part of the turn's place (``TurnService.process``).
         """
         if self.turns_at_once is not None:
             return self.turns_at_once
-        all_cpu = self.brain == "offline" and self.order_source == "demo"
+        all_cpu = (self.brain == "offline" and self.order_source == "demo"
+                   and not self.chroma_url
+                   and self.resolved_database_url().startswith("sqlite"))
         return 1 if all_cpu else WAITING_TURNS_AT_ONCE
 
     def resolved_database_url(self) -> str:

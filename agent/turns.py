@@ -13,7 +13,8 @@ import asyncio
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -44,6 +45,10 @@ class TurnError(Exception):
 
 class DuplicateInFlight(TurnError):
     """The same message id is being processed right now."""
+
+
+class ClaimLost(TurnError):
+    """A message waited for its turn so long that it was taken up again meanwhile."""
 
 
 class InboundMessage(BaseModel):
@@ -148,15 +153,31 @@ class TurnService:
                 raise DuplicateInFlight("this message is already being processed") from None
             return duplicate.message_id
 
-    def process(self, message: InboundMessage, inbound_id: int) -> TurnResult:
-        """Take the turn of a message ``accept`` stored (once one of this process's
-        ``turns_at_once`` places is free)."""
+    def process(self, message: InboundMessage, inbound_id: int,
+                claimed_at: datetime | None = None) -> TurnResult:
+        """Take the turn of a message ``accept`` stored, once one of this process's
+        ``turns_at_once`` places is free; the reply is handed to its provider after the
+        place is given up, so a slow provider never holds up other turns.
+
+        With ``claimed_at`` (the claim the message was taken with), the claim is renewed
+        when the place is free: a message the housekeeping took up as abandoned while it
+        waited raises ClaimLost and is not taken twice.
+        """
         try:
             with self._turns_at_once:
-                return self._take_turn(message, inbound_id)
+                store = self._services.store
+                if claimed_at is not None and not store.renew_claim(
+                        inbound_id, claimed_at, self._services.clock.now()):
+                    raise ClaimLost("the message was taken up again while it waited")
+                result, delivery = self._take_turn(message, inbound_id)
+        except ClaimLost:
+            raise
         except Exception:
             self._services.store.fail_inbound(inbound_id)
             raise
+        if delivery is not None:
+            delivery()
+        return result
 
     def resume_abandoned(self) -> list[int]:
         """Take up stored messages whose turn never finished (the process died mid-turn,
@@ -166,6 +187,7 @@ class TurnService:
         for row in store.abandoned_inbound(now - self._abandoned_after):
             if not store.reclaim_inbound(row.id, now, self._abandoned_after):
                 continue
+            claimed_at = store.claim_of(row.id)
             envelope = row.envelope or {}
             message = InboundMessage(
                 conversation_id=row.conversation_id, channel=Channel(row.channel),
@@ -173,15 +195,17 @@ class TurnService:
                 claimed_email=envelope.get("claimed_email"),
                 client_message_id=row.provider_id)
             try:
-                self.process(message, row.id)
+                self.process(message, row.id, claimed_at)
             except Exception:
                 continue
             resumed.append(row.id)
         return resumed
 
-    def _take_turn(self, message: InboundMessage, inbound_id: int) -> TurnResult:
-        """Run the graph for a stored inbound message, then render, record and deliver; the
-        stored result instead when another turn on the message answered it first."""
+    def _take_turn(self, message: InboundMessage,
+                   inbound_id: int) -> tuple[TurnResult, Callable[[], None] | None]:
+        """Run the graph for a stored inbound message, then render and record; the result
+        and its delivery (None when nothing is to be sent), or the stored result when
+        another turn on the message answered it first."""
         store = self._services.store
         state = self._graph.invoke(
             {"conversation_id": message.conversation_id, "channel": message.channel.value,
@@ -218,10 +242,10 @@ class TurnService:
             message.conversation_id, message.channel.value, inbound_id, text, result.parts,
             result.model_dump(mode="json"), state, self._services.clock.now(), conversation)
         if outbound_id is None:
-            return TurnResult.model_validate(store.result_for(inbound_id))
+            return TurnResult.model_validate(store.result_for(inbound_id)), None
         if state == "pending":
-            self._send(message, payload, recipient, outbound_id)
-        return result
+            return result, partial(self._send, message, payload, recipient, outbound_id)
+        return result, None
 
     def _send(self, message: InboundMessage, payload: dict[str, Any], recipient: str,
               outbound_id: int) -> None:

@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from agent.conversations import DuplicateMessage
 from agent.runtime import Runtime
 from agent.services import Services
-from agent.turns import DuplicateInFlight, InboundMessage, Rendered, TurnResult
+from agent.turns import ClaimLost, DuplicateInFlight, InboundMessage, Rendered, TurnResult
 from channels.background_turns import BackgroundTurns
 from channels.render import render
 from channels.twilio_keywords import Keyword, keyword_of, keyword_reply, keyword_word
@@ -134,14 +134,13 @@ def handle_inbound(runtime: Runtime, message: InboundText, engine_message: Inbou
     Twilio does not retry after the ack, so the housekeeping hands it to a person
     (``agent.failed_turns``)."""
     services = runtime.services
-    if not services.store.renew_claim(inbound_id, claimed_at, services.clock.now()):
-        log.info("Twilio message %s was taken up while it waited", message.message_sid)
-        return
     try:
-        runtime.turns.process(engine_message, inbound_id)
+        runtime.turns.process(engine_message, inbound_id, claimed_at)
         if message.channel is Channel.WHATSAPP:
             deliver_waiting_replies(services.store, services.outbound,
                                     message.conversation_id, services.clock.now())
+    except ClaimLost:
+        log.info("Twilio message %s was taken up while it waited", message.message_sid)
     except Exception:
         log.exception("Twilio message %s could not be handled", message.message_sid)
 

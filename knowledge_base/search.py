@@ -239,12 +239,12 @@ class KnowledgeBase:
         use."""
         with self._lock:
             if self._index is None:
-                sections = self.store.all_sections()
-                vectors = None
-                if self._vectors_in_memory and sections:
-                    stored = self.store.embeddings_for([s.section_id for s in sections])
-                    vectors = np.stack([stored[section.section_id] for section in sections])
-                self._index = SectionIndex(LexicalIndex(sections), vectors)
+                if self._vectors_in_memory:
+                    sections, vectors = self.store.all_sections_with_vectors()
+                    self._index = SectionIndex(LexicalIndex(sections),
+                                               vectors if sections else None)
+                else:
+                    self._index = SectionIndex(LexicalIndex(self.store.all_sections()), None)
             return self._index
 
 

@@ -130,22 +130,35 @@ class SectionStore:
 
     def all_sections(self) -> list[StoredSection]:
         """Every stored section, ordered by section id (read in pages)."""
-        sections: list[StoredSection] = []
+        return [section for section, _ in self._all(with_vectors=False)]
+
+    def all_sections_with_vectors(self) -> tuple[list[StoredSection], np.ndarray]:
+        """Every stored section that has a vector, ordered by section id, and their vectors
+        (one row each), read together page by page so the two always match."""
+        rows = [(section, vector) for section, vector in self._all(with_vectors=True)
+                if vector is not None]
+        vectors = (np.stack([vector for _, vector in rows]) if rows
+                   else np.zeros((0, 0), np.float32))
+        return [section for section, _ in rows], vectors
+
+    def _all(self, with_vectors: bool) -> list[tuple[StoredSection, np.ndarray | None]]:
+        include = ["documents", "metadatas", *(["embeddings"] if with_vectors else [])]
+        rows: list[tuple[StoredSection, np.ndarray | None]] = []
         offset = 0
         while True:
-            page = self._collection.get(
-                include=["documents", "metadatas"], limit=_PAGE, offset=offset
-            )
+            page = self._collection.get(include=include, limit=_PAGE, offset=offset)
             ids = page["ids"]
             documents = page["documents"] or [None] * len(ids)
             metadatas = page["metadatas"] or [None] * len(ids)
-            sections.extend(
-                _section_from(i, d, m) for i, d, m in zip(ids, documents, metadatas, strict=True)
-            )
+            embeddings = page.get("embeddings")
+            vectors = ([np.asarray(v, dtype=np.float32) for v in embeddings]
+                       if embeddings is not None else [None] * len(ids))
+            rows.extend((_section_from(i, d, m), v) for i, d, m, v in zip(
+                ids, documents, metadatas, vectors, strict=True))
             if len(ids) < _PAGE:
                 break
             offset += _PAGE
-        return sorted(sections, key=lambda section: section.section_id)
+        return sorted(rows, key=lambda row: row[0].section_id)
 
     def embeddings_for(self, section_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of ``section_ids`` (unknown ids are simply absent), read in

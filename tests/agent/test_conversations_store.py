@@ -341,16 +341,32 @@ def test_the_first_message_creates_its_conversation(store: ConversationStore) ->
 
 
 def test_first_messages_of_one_conversation_at_once_are_all_stored(
-        store: ConversationStore) -> None:
-    """Threads racing to create the same conversation each store their message (the loser
-    of the race stores into the winner's conversation); none is taken for a duplicate."""
+        store: ConversationStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Threads that all found no conversation race to create it: each stores its message
+    (the losers, after the retry, into the winner's conversation); none is taken for a
+    duplicate."""
     from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    import agent.conversations as conversations
+
+    everyone_checked, attempts = Barrier(6, timeout=20), []
+    original_insert = conversations.insert
+
+    def insert_after_everyone_checked(table: Any) -> Any:
+        if table is conversations.Conversation and len(attempts) < 6:
+            attempts.append(table)
+            everyone_checked.wait()
+        return original_insert(table)
+
+    monkeypatch.setattr(conversations, "insert", insert_after_everyone_checked)
 
     def first_message(index: int) -> int:
         return store.record_inbound("conv-race", "webchat", f"message {index}", None, NOW)
 
     with ThreadPoolExecutor(6) as pool:
         ids = list(pool.map(first_message, range(6)))
+    assert len(attempts) == 6  # all six tried to create it; five lost and retried
     assert len(set(ids)) == 6
     assert sorted(m["text"] for m in store.transcript("conv-race")) == [
         f"message {i}" for i in range(6)]

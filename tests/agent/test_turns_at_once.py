@@ -8,13 +8,14 @@ import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from agent.config import WAITING_TURNS_AT_ONCE, Settings
 from agent.runtime import Runtime
-from agent.turns import InboundMessage
+from agent.turns import ClaimLost, InboundMessage
 from skills.parts import Channel
 from tests.conftest import RuntimeFactory
 
@@ -23,6 +24,10 @@ from tests.conftest import RuntimeFactory
     ({}, 1),
     ({"brain": "llm"}, WAITING_TURNS_AT_ONCE),
     ({"order_source": "shopify"}, WAITING_TURNS_AT_ONCE),
+    ({"chroma_url": "http://127.0.0.1:8001"}, WAITING_TURNS_AT_ONCE),
+    ({"database_url": "postgresql+psycopg://postgres@127.0.0.1:5432/test"},
+     WAITING_TURNS_AT_ONCE),
+    ({"database_url": "sqlite:////tmp/customer-agent.sqlite"}, 1),
     ({"turns_at_once": 4}, 4),
     ({"brain": "llm", "turns_at_once": 2}, 2),
 ])
@@ -37,7 +42,7 @@ def test_turns_at_once_is_read_from_the_environment(monkeypatch: pytest.MonkeyPa
 
 
 def most_turns_running_at_once(runtime: Runtime, messages: int) -> tuple[int, list[str]]:
-    """Send ``messages`` messages from as many threads at once, each turn held 0.2 s;
+    """Send ``messages`` messages from as many threads at once, each turn held 0.5 s;
     the most turns that ran at the same time, and the skill each reply came from."""
     graph, running, most, lock = runtime.turns._graph, 0, 0, threading.Lock()
     invoke = graph.invoke
@@ -48,7 +53,7 @@ def most_turns_running_at_once(runtime: Runtime, messages: int) -> tuple[int, li
             running += 1
             most = max(most, running)
         try:
-            time.sleep(0.2)
+            time.sleep(0.5)
             return invoke(*args, **kwargs)
         finally:
             with lock:
@@ -65,9 +70,9 @@ def most_turns_running_at_once(runtime: Runtime, messages: int) -> tuple[int, li
     return most, [result.skill or "" for result in results]
 
 
-def test_one_turn_at_a_time_by_default_and_every_message_answered(
+def test_one_turn_at_a_time_and_every_message_answered(
         make_runtime: RuntimeFactory) -> None:
-    most, skills = most_turns_running_at_once(make_runtime(), 4)
+    most, skills = most_turns_running_at_once(make_runtime(turns_at_once=1), 4)
     assert most == 1
     assert skills == ["faq"] * 4
 
@@ -82,7 +87,7 @@ def test_awaited_turns_queue_in_the_event_loop_not_on_threads_of_their_own(
         make_runtime: RuntimeFactory) -> None:
     """Async entry points await ``TurnService.run``: eight messages at once are each
     answered, one turn at a time, on the process's single turn thread."""
-    runtime = make_runtime()
+    runtime = make_runtime(turns_at_once=1)
     graph, running, most, threads = runtime.turns._graph, 0, 0, set()
     invoke, lock = graph.invoke, threading.Lock()
 
@@ -115,3 +120,53 @@ def test_awaited_turns_queue_in_the_event_loop_not_on_threads_of_their_own(
     assert skills == ["faq"] * 8
     assert most == 1
     assert len(threads) == 1 and next(iter(threads)).startswith("turn")
+
+
+def test_a_slow_provider_does_not_hold_up_other_turns(
+        make_runtime: RuntimeFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reply of an SMS turn is handed to its provider after the turn gave its place
+    up: while that provider hangs, a webchat turn in the same process is answered."""
+    runtime = make_runtime(turns_at_once=1)
+    provider_called, release = threading.Event(), threading.Event()
+    send = runtime.services.outbound.send
+
+    def hanging_send(*args: Any, **kwargs: Any) -> Any:
+        provider_called.set()
+        release.wait(10)
+        return send(*args, **kwargs)
+
+    monkeypatch.setattr(runtime.services.outbound, "send", hanging_send)
+    with ThreadPoolExecutor(1) as pool:
+        sms_turn = pool.submit(runtime.turns.handle, InboundMessage(
+            conversation_id="sms:+4520000001", channel=Channel.SMS, sender="+4520000001",
+            text="do you ship to Germany?"))
+        assert provider_called.wait(10)
+        webchat = runtime.turns.handle(InboundMessage(
+            conversation_id="web-while-sms-hangs", channel=Channel.WEBCHAT,
+            text="can I pay with Klarna?"))
+        assert webchat.skill == "faq" and not sms_turn.done()
+        release.set()
+        assert sms_turn.result(10).skill == "faq"
+
+
+def test_a_message_taken_up_while_it_waited_is_not_taken_twice(
+        make_runtime: RuntimeFactory) -> None:
+    """A turn that waited for its place longer than the abandonment age finds its claim
+    renewed by another worker: it raises ClaimLost, runs nothing, and leaves the message
+    to the turn that holds it (not marked failed, no reply stored)."""
+    runtime = make_runtime()
+    store, now = runtime.services.store, runtime.services.clock.now()
+    message = InboundMessage(conversation_id="sms:+4520000002", channel=Channel.SMS,
+                             sender="+4520000002", text="where is my order?",
+                             client_message_id="SM-waited")
+    inbound_id = runtime.turns.accept(message)
+    assert isinstance(inbound_id, int)
+    claimed_at = store.claim_of(inbound_id)
+    assert store.renew_claim(inbound_id, claimed_at, now + timedelta(minutes=3))
+    with pytest.raises(ClaimLost):
+        runtime.turns.process(message, inbound_id, claimed_at)
+    assert [m.direction for m in store.messages("sms:+4520000002")] == ["in"]
+    assert store.messages("sms:+4520000002")[0].delivery_state == "processing"
+    answered = runtime.turns.process(message, inbound_id, store.claim_of(inbound_id))
+    assert answered.skill is not None
+    assert [m.direction for m in store.messages("sms:+4520000002")] == ["in", "out"]

@@ -77,11 +77,11 @@ def test_keyword_reply(keyword: Keyword, channel: Channel, replies: bool) -> Non
 def count_agent_turns(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the text of every message the engine takes a turn on."""
     seen: list[str] = []
-    process: Callable[[InboundMessage, int], TurnResult] = runtime.turns.process
+    process: Callable[..., TurnResult] = runtime.turns.process
 
-    def counting(message: InboundMessage, inbound_id: int) -> TurnResult:
+    def counting(message: InboundMessage, inbound_id: int, *claim: Any) -> TurnResult:
         seen.append(message.text)
-        return process(message, inbound_id)
+        return process(message, inbound_id, *claim)
 
     monkeypatch.setattr(runtime.turns, "process", counting)
     return seen

@@ -203,8 +203,13 @@ def test_vectors_in_memory_rank_as_the_store_does(kb: KnowledgeBase, embedder: E
 
 
 def test_vectors_in_memory_follow_an_ingest(fresh_kb: KnowledgeBase, tmp_path: Path) -> None:
-    """An article added after the first search is found by the next one (the in-memory
-    vectors are rebuilt with the BM25 index)."""
+    """An article added after a search is found by the next one (the in-memory vectors
+    are rebuilt with the BM25 index, not kept from before)."""
+    first = tmp_path / "opening-hours.md"
+    first.write_text("# Opening hours\n\nThe shop in Aarhus is open Monday to Saturday "
+                     "from 10 to 18.\n")
+    fresh_kb.ingest([first])
+    assert fresh_kb.search("when is the shop open", k=1)[0].article == "Opening hours"
     assert fresh_kb.search("can you gift wrap my order") == []
     article = tmp_path / "gift-wrapping.md"
     article.write_text("# Gift wrapping\n\nEvery order can be gift wrapped in recycled "
