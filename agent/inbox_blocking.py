@@ -16,13 +16,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from agent.conversations import Conversation, ConversationStore
 from agent.suppressions import Suppression, normalise_address
 
 BLOCKED = "blocked"
+ANY_BLOCKED = select(Suppression.id).where(
+    Suppression.address.in_(bindparam("addresses", expanding=True)),
+    Suppression.reason == BLOCKED, Suppression.lifted_at.is_(None)).limit(1)
+"""Whether any of the given addresses is blocked now (built once: asked on every turn)."""
 
 
 def conversation_key(conversation_id: str) -> str:
@@ -50,10 +54,8 @@ def is_blocked(store: ConversationStore, addresses: Iterable[str | None]) -> boo
     normalised = {normalise_address(address) for address in addresses if address}
     if not normalised:
         return False
-    with Session(store.engine) as session:
-        return session.scalar(select(Suppression.id).where(
-            Suppression.address.in_(normalised), Suppression.reason == BLOCKED,
-            Suppression.lifted_at.is_(None)).limit(1)) is not None
+    with store.engine.connect() as connection:
+        return connection.scalar(ANY_BLOCKED, {"addresses": sorted(normalised)}) is not None
 
 
 def sender_blocked(store: ConversationStore, conversation: Conversation,
