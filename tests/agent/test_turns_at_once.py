@@ -41,33 +41,43 @@ def test_turns_at_once_is_read_from_the_environment(monkeypatch: pytest.MonkeyPa
     assert Settings().resolved_turns_at_once() == 3
 
 
+class HeldTurns:
+    """Holds every turn of a runtime for ``seconds`` (a context manager) and records the
+    most turns that ran at the same time and the threads they ran on."""
+
+    def __init__(self, runtime: Runtime, seconds: float) -> None:
+        self.graph, self.seconds = runtime.turns._graph, seconds
+        self.invoke, self.lock = self.graph.invoke, threading.Lock()
+        self.running, self.most, self.threads = 0, 0, set[str]()
+
+    def held_invoke(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+            self.threads.add(threading.current_thread().name)
+        try:
+            time.sleep(self.seconds)
+            return self.invoke(*args, **kwargs)
+        finally:
+            with self.lock:
+                self.running -= 1
+
+    def __enter__(self) -> HeldTurns:
+        self.graph.invoke = self.held_invoke
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.graph.invoke = self.invoke
+
+
 def most_turns_running_at_once(runtime: Runtime, messages: int) -> tuple[int, list[str]]:
     """Send ``messages`` messages from as many threads at once, each turn held 0.5 s;
     the most turns that ran at the same time, and the skill each reply came from."""
-    graph, running, most, lock = runtime.turns._graph, 0, 0, threading.Lock()
-    invoke = graph.invoke
-
-    def held_invoke(*args: Any, **kwargs: Any) -> Any:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-        try:
-            time.sleep(0.5)
-            return invoke(*args, **kwargs)
-        finally:
-            with lock:
-                running -= 1
-
-    graph.invoke = held_invoke
-    try:
-        with ThreadPoolExecutor(messages) as pool:
-            results = list(pool.map(lambda i: runtime.turns.handle(InboundMessage(
-                conversation_id=f"at-once-{i}", channel=Channel.WEBCHAT,
-                text="do you ship to Germany?")), range(messages)))
-    finally:
-        graph.invoke = invoke
-    return most, [result.skill or "" for result in results]
+    with HeldTurns(runtime, 0.5) as held, ThreadPoolExecutor(messages) as pool:
+        results = list(pool.map(lambda i: runtime.turns.handle(InboundMessage(
+            conversation_id=f"at-once-{i}", channel=Channel.WEBCHAT,
+            text="do you ship to Germany?")), range(messages)))
+    return held.most, [result.skill or "" for result in results]
 
 
 def test_one_turn_at_a_time_and_every_message_answered(
@@ -88,21 +98,6 @@ def test_awaited_turns_queue_in_the_event_loop_not_on_threads_of_their_own(
     """Async entry points await ``TurnService.run``: eight messages at once are each
     answered, one turn at a time, on the process's single turn thread."""
     runtime = make_runtime(turns_at_once=1)
-    graph, running, most, threads = runtime.turns._graph, 0, 0, set()
-    invoke, lock = graph.invoke, threading.Lock()
-
-    def held_invoke(*args: Any, **kwargs: Any) -> Any:
-        nonlocal running, most
-        with lock:
-            running += 1
-            most = max(most, running)
-            threads.add(threading.current_thread().name)
-        try:
-            time.sleep(0.05)
-            return invoke(*args, **kwargs)
-        finally:
-            with lock:
-                running -= 1
 
     async def eight_at_once() -> list[str]:
         results = await asyncio.gather(*(runtime.turns.run(
@@ -112,14 +107,11 @@ def test_awaited_turns_queue_in_the_event_loop_not_on_threads_of_their_own(
             for i in range(8)))
         return [result.skill or "" for result in results]
 
-    graph.invoke = held_invoke
-    try:
+    with HeldTurns(runtime, 0.05) as held:
         skills = asyncio.run(eight_at_once())
-    finally:
-        graph.invoke = invoke
     assert skills == ["faq"] * 8
-    assert most == 1
-    assert len(threads) == 1 and next(iter(threads)).startswith("turn")
+    assert held.most == 1
+    assert len(held.threads) == 1 and next(iter(held.threads)).startswith("turn")
 
 
 def test_a_slow_provider_does_not_hold_up_other_turns(
