@@ -67,28 +67,63 @@ def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP_WORDS}
 
 
-def reflow(section_text: str) -> list[str]:
-    """Blocks of a section: wrapped lines joined, each list item on its own, ending in a stop."""
-    blocks: list[list[str]] = []
+def reflow_blocks(section_text: str) -> list[tuple[str, bool]]:
+    """Blocks of a section, wrapped lines joined, each list item on its own; with each, whether
+    it is a list item."""
+    blocks: list[tuple[list[str], bool]] = []
     current: list[str] = []
+    current_is_item = False
     for raw in section_text.splitlines():
         line = raw.strip()
         if not line or LIST_ITEM.match(line):
             if current:
-                blocks.append(current)
+                blocks.append((current, current_is_item))
             current = [LIST_ITEM.sub("", line)] if line else []
+            current_is_item = bool(line)
             continue
         current.append(line.strip("#* "))
     if current:
-        blocks.append(current)
-    joined = [" ".join(part for part in block if part) for block in blocks]
-    return [b if b[-1] in ".!?:" else f"{b}." for b in joined if b]
+        blocks.append((current, current_is_item))
+    joined = [(" ".join(part for part in block if part), item) for block, item in blocks]
+    return [(text, item) for text, item in joined if text]
+
+
+def reflow(section_text: str) -> list[str]:
+    """Blocks of a section: wrapped lines joined, each list item on its own, ending in a stop."""
+    return [_stopped(text) for text, _ in reflow_blocks(section_text)]
+
+
+def _stopped(text: str) -> str:
+    """``text`` ending in a full stop unless it ends in one already (or in a colon)."""
+    return text if text[-1] in ".!?:" else f"{text.rstrip(';,')}."
+
+
+def answer_units(section_text: str) -> list[str]:
+    """The sentences of a section, except that a list announced by a sentence ending in a
+    colon stays with it, its items joined by semicolons ("We accept these cards: Visa;
+    PayPal; Klarna."): the list is what the sentence promises, and is never cut from it."""
+    units: list[str] = []
+    announced: list[str] | None = None
+    for text, is_item in reflow_blocks(section_text):
+        if is_item and announced is not None:
+            announced.append(text.rstrip(".;,"))
+            continue
+        if announced:
+            units[-1] = f"{units[-1]} {'; '.join(announced)}."
+        announced = None
+        sentences = [text] if is_item else [s for s in SENTENCE_END.split(text) if s.strip()]
+        units.extend(_stopped(sentence) for sentence in sentences)
+        if not is_item and units and units[-1].endswith(":"):
+            announced = []
+    if announced:
+        units[-1] = f"{units[-1]} {'; '.join(announced)}."
+    return units
 
 
 def extract_answer(question: str, section_text: str, limit: int = MAX_SENTENCES) -> str:
-    """The ``limit`` sentences of a section sharing most words with the question, in order."""
-    sentences = [s for block in reflow(section_text) for s in SENTENCE_END.split(block)
-                 if s.strip()]
+    """The ``limit`` sentences (a list with the sentence announcing it counts as one) of a
+    section sharing most words with the question, in order."""
+    sentences = answer_units(section_text)
     if len(sentences) <= limit:
         return " ".join(sentences)
     wanted = content_words(question)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skills.faq import extract_answer, reflow
+from skills.faq import answer_units, extract_answer, reflow
 
 HOURS = ("- Monday to Friday: 10:00-18:00\n- Saturday: 10:00-16:00\n- Sunday: closed\n\n"
          "Opening hours may differ on public holidays; we post changes on our website and "
@@ -42,3 +42,32 @@ def test_list_items_stay_separate_sentences() -> None:
     answer = extract_answer("what are your opening hours on sunday", HOURS)
     assert "Sunday: closed." in answer
     assert "Saturday: 10:00-16:00." in answer
+
+
+PAYMENTS = ("We accept these cards and payment methods:\n\n- Visa, Mastercard and American "
+            "Express;\n- MobilePay (Denmark and Finland);\n- PayPal;\n- Klarna (see below);\n"
+            "- Fjord & Fell gift cards.\n\nYour card is charged when you place the order. All "
+            "payments are handled by our payment\nprovider over an encrypted connection. "
+            "Gift cards never expire. Refunds go back to the card you paid with.")
+
+
+def test_a_list_stays_with_the_sentence_announcing_it() -> None:
+    """The items a sentence ending in a colon announces are the answer: they are kept with
+    it, even when they share no word with the question."""
+    answer = extract_answer("which payment methods do you accept", PAYMENTS)
+    assert answer.startswith(
+        "We accept these cards and payment methods: Visa, Mastercard and American Express; "
+        "MobilePay (Denmark and Finland); PayPal; Klarna (see below); Fjord & Fell gift "
+        "cards.")
+    assert ";." not in answer
+
+
+@pytest.mark.parametrize(("text", "units"), [
+    ("Email us with:\n\n- your name;\n- your shop.",
+     ["Email us with: your name; your shop."]),
+    ("Bring:\n- a tent\n- a stove\n\nThen go.", ["Bring: a tent; a stove.", "Then go."]),
+    ("Note this:\n\nNothing follows as a list.", ["Note this:", "Nothing follows as a list."]),
+    ("- free item;\n- another", ["free item.", "another."]),
+])
+def test_answer_units(text: str, units: list[str]) -> None:
+    assert answer_units(text) == units
