@@ -28,6 +28,7 @@ from agent.failed_turns import hand_failed_turns_to_people
 from agent.runtime import Runtime, build_runtime
 from agent.satisfaction import close_idle_conversations
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
+from agent.unsent_replies import send_unsent_replies
 from channels import email_inbound, rating_page, twilio, webchat
 from channels.background_turns import BackgroundTurns
 from channels.render import render
@@ -112,11 +113,13 @@ def describe_errors(errors: list[Any]) -> str:
 
 
 def housekeeping(runtime: Runtime) -> None:
-    """Resume abandoned turns, hand messages whose turn failed to a person, retry queued
-    outgoing messages, and close resolved conversations gone quiet."""
+    """Resume abandoned turns, hand messages whose turn failed to a person, send replies a
+    dead process stored but never sent, retry queued outgoing messages, and close resolved
+    conversations gone quiet."""
     services = runtime.services
     runtime.turns.resume_abandoned()
     hand_failed_turns_to_people(services)
+    send_unsent_replies(services)
     services.outbound.retry_due()
     close_idle_conversations(services.store, services.outbound, services.settings,
                              services.clock.now())

@@ -65,6 +65,30 @@ class OutboxRecords:
             session.commit()
         return row
 
+    def unsent_replies(self, stored_before: datetime, limit: int = 50) -> list[Any]:
+        """The agent's replies stored for sending (``pending``) before ``stored_before``
+        that never reached the outbox: their process died between the two writes."""
+        messages = Base.metadata.tables["messages"]
+        with self._session() as session:
+            return list(session.execute(select(messages).where(
+                messages.c.direction == "out", messages.c.author == "agent",
+                messages.c.delivery_state == "pending", messages.c.reply_to.is_not(None),
+                messages.c.created_at < stored_before,
+                ~select(OutboxMessage.id).where(
+                    OutboxMessage.message_id == messages.c.id).exists())
+                .order_by(messages.c.id).limit(limit)))
+
+    def claim_unsent_reply(self, message_id: int) -> bool:
+        """Take an unsent reply to send it (``pending`` -> ``queued``); False when another
+        worker took it first."""
+        messages = Base.metadata.tables["messages"]
+        with self._session() as session:
+            claimed = session.execute(update(messages).where(
+                messages.c.id == message_id, messages.c.delivery_state == "pending")
+                .values(delivery_state="queued"))
+            session.commit()
+            return bool(getattr(claimed, "rowcount", 0))
+
     def outbox(self) -> list[OutboxMessage]:
         """Everything in the outbox, oldest first."""
         with self._session() as session:

@@ -250,8 +250,14 @@ class TurnService:
     def _send(self, message: InboundMessage, payload: dict[str, Any], recipient: str,
               outbound_id: int) -> None:
         """SMS, WhatsApp and email replies leave through the outbound queue."""
-        body = payload.get("text") if message.channel is Channel.EMAIL else payload.get("body")
-        self._services.outbound.send(
-            message.conversation_id, message.channel.value, recipient, "reply",
-            str(body or ""), subject=str(payload.get("subject", "")), payload=payload,
-            message_id=outbound_id)
+        deliver_reply(self._services, message.conversation_id, message.channel.value, payload,
+                      recipient, outbound_id)
+
+
+def deliver_reply(services: Services, conversation_id: str, channel: str,
+                  payload: dict[str, Any], recipient: str, message_id: int) -> None:
+    """Hand a stored reply (its rendered ``payload``) to the outbound queue."""
+    body = payload.get("text") if channel == Channel.EMAIL.value else payload.get("body")
+    services.outbound.send(
+        conversation_id, channel, recipient, "reply", str(body or ""),
+        subject=str(payload.get("subject", "")), payload=payload, message_id=message_id)
