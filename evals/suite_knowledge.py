@@ -38,8 +38,9 @@ def policy_of(knowledge_base: KnowledgeBase) -> PolicyIndex:
 
 def copy_sections(source: KnowledgeBase, target: KnowledgeBase) -> int:
     """Every section of ``source`` into ``target``, with its stored vector; returns the count."""
-    sections = sorted(source.store.all_sections(), key=lambda s: (s.article_id, s.section_id))
-    vectors = source.store.embeddings_for([s.section_id for s in sections])
+    stored, matrix = source.store.all_sections_with_vectors()
+    vectors = {section.section_id: row for section, row in zip(stored, matrix, strict=True)}
+    sections = sorted(stored, key=lambda s: (s.article_id, s.section_id))
     copied = 0
     for article_id, group in groupby(sections, key=lambda s: s.article_id):
         members = list(group)
