@@ -22,10 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from agent.commerce.shopify_webhooks import webhook_router_for
-from agent.config import Settings
-from agent.db import schema_lock
 from agent.failed_turns import hand_failed_turns_to_people
-from agent.runtime import Runtime, build_runtime
+from agent.runtime import Runtime
 from agent.satisfaction import close_idle_conversations
 from agent.turns import DuplicateInFlight, InboundMessage, MessageText, TurnResult
 from agent.unsent_replies import send_unsent_replies
@@ -207,11 +205,3 @@ def create_app(runtime: Runtime, background_turns: BackgroundTurns | None = None
     app.include_router(webchat.router_for(runtime))
     install_console(app, runtime, render)
     return app
-
-
-def app_from_environment() -> FastAPI:
-    """The application of one worker process of ``serve --workers N``: its own runtime,
-    built from the environment, sharing the database (and Chroma server) with the others."""
-    settings = Settings()
-    with schema_lock(settings.resolved_database_url()):  # the other workers start too
-        return create_app(build_runtime(settings))

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import os
 import sys
 import uuid
 from collections.abc import Iterator, Sequence
@@ -31,8 +29,6 @@ from skills.parts import Channel
 
 CHANNELS = [c.value for c in Channel]
 BRAINS = ["offline", "llm"]
-WORKER_STARTUP_SECONDS = 300
-"""How long a worker may take to load the model before the supervisor gives up on it."""
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -121,15 +117,68 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
-def prepare_serving(settings: Settings) -> None:
-    """Everything workers expect to exist before they start: every table, the console's
-    first owner (its password printed once) and the demo knowledge base."""
-    from agent.app import create_app
+def served_settings(settings: Settings, host: str, port: int) -> Settings:
+    """The settings of a server on ``host:port``: unless ``PUBLIC_BASE_URL`` is set, the
+    links it sends and the console address it prints follow the port it listens on."""
+    if "public_base_url" in settings.model_fields_set:
+        return settings
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    if ":" in shown_host:
+        shown_host = f"[{shown_host}]"
+    return settings.model_copy(update={"public_base_url": f"http://{shown_host}:{port}"})
 
-    with schema_lock(settings.resolved_database_url()):  # other hosts may be starting too
-        runtime = build_runtime(settings)
-        create_app(runtime)
-        runtime.close()
+
+def serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
+    """``count`` workers forked from this process once it has loaded the model and the
+    language detector's models, which they then share (``agent.forked_workers``)."""
+    import uvicorn
+
+    from agent.app import create_app
+    from agent.brain.language import load_detector_models
+    from agent.forked_workers import (
+        STARTUP_FAILURE,
+        Supervisor,
+        freeze_for_sharing,
+        listening_socket,
+        run_once,
+    )
+    from knowledge_base.embedder import Embedder
+
+    try:
+        server_socket = listening_socket(host, port)
+    except OSError as error:
+        return _fail(f"cannot listen on {host}:{port}: {error.strerror}")
+    embedder = Embedder()
+    load_detector_models()
+
+    def prepare() -> int:
+        """Every table, the console's first owner (its password printed once) and the
+        demo knowledge base, before any worker starts."""
+        with schema_lock(settings.resolved_database_url()):
+            runtime = build_runtime(settings, embedder=embedder)
+            create_app(runtime)
+            runtime.close()
+        return 0
+
+    def serve() -> int:
+        with schema_lock(settings.resolved_database_url()):  # the other workers start too
+            try:
+                app = create_app(build_runtime(settings, embedder=embedder))
+            except Exception:  # reported; the supervisor gives up on the server
+                import traceback
+
+                traceback.print_exc()
+                return STARTUP_FAILURE
+        server = uvicorn.Server(uvicorn.Config(app, log_level="info"))
+        server.run(sockets=[server_socket])
+        return 0 if server.started else STARTUP_FAILURE
+
+    if run_once(prepare):
+        return _fail(f"preparing the data in {settings.data_dir} failed")
+    freeze_for_sharing()
+    print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
+          f"{count} workers)", flush=True)
+    return Supervisor(count, serve).run()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -140,31 +189,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     host, port = args.host or settings.host, args.port or settings.port
-    workers = f"{args.workers} worker{'s' if args.workers > 1 else ''}"
-    if args.workers == 1:
-        with schema_lock(settings.resolved_database_url()):
-            app = create_app(build_runtime(settings))
-        print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
-              f"{workers})")
-        uvicorn.run(app, host=host, port=port, log_level="info")
-        return 0
-    # prepared in a process of its own, so this one (which only supervises the workers)
-    # does not keep the model and the knowledge base in memory beside them
-    preparation = multiprocessing.get_context("spawn").Process(
-        target=prepare_serving, args=(settings,))
-    preparation.start()
-    preparation.join()
-    if preparation.exitcode:
-        return _fail(f"preparing the data in {settings.data_dir} failed")
+    settings = served_settings(settings, host, port)
+    if args.workers > 1:
+        return serve_workers(settings, host, port, args.workers)
+    with schema_lock(settings.resolved_database_url()):
+        app = create_app(build_runtime(settings))
     print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
-          f"{workers})")
-    os.environ["CUSTOMER_AGENT_DATA_DIR"] = str(settings.data_dir)
-    if settings.database_url:
-        os.environ["CUSTOMER_AGENT_DATABASE_URL"] = settings.database_url
-    os.environ["CUSTOMER_AGENT_BRAIN"] = settings.brain
-    uvicorn.run("agent.app:app_from_environment", factory=True, workers=args.workers,
-                host=host, port=port, log_level="info",
-                timeout_worker_healthcheck=WORKER_STARTUP_SECONDS)
+          "1 worker)")
+    uvicorn.run(app, host=host, port=port, log_level="info")
     return 0
 
 

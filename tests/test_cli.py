@@ -19,6 +19,7 @@ import pytest
 
 from agent import cli
 from agent.commerce.demo import DEMO_CASES
+from agent.config import Settings
 from agent.conversations import ConversationStore
 from agent.db import make_engine
 from knowledge_base.embedder import Embedder
@@ -397,3 +398,24 @@ def test_chat_answers_each_line_read_from_stdin(
     assert [m["direction"] for m in transcript] == ["in", "out", "in", "out"]
     for reply in (m["text"] for m in transcript if m["direction"] == "out"):
         assert reply.split()[0] in out
+
+
+@pytest.mark.parametrize(("host", "port", "base_url"), [
+    ("127.0.0.1", 8931, "http://127.0.0.1:8931"),
+    ("0.0.0.0", 9000, "http://127.0.0.1:9000"),
+    ("::1", 9001, "http://[::1]:9001"),
+])
+def test_a_server_links_to_the_port_it_listens_on(
+        monkeypatch: pytest.MonkeyPatch, host: str, port: int, base_url: str) -> None:
+    monkeypatch.delenv("CUSTOMER_AGENT_PUBLIC_BASE_URL", raising=False)
+    served = cli.served_settings(Settings(), host, port)
+    assert served.public_base_url == base_url
+    assert served.url(served.returns_url_template, order_number="1001") == (
+        f"{base_url}/returns?order=1001")
+
+
+def test_a_configured_public_base_url_is_kept_whatever_the_port(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUSTOMER_AGENT_PUBLIC_BASE_URL", "https://help.example.com")
+    assert cli.served_settings(Settings(), "0.0.0.0", 9000).public_base_url == (
+        "https://help.example.com")

@@ -4,6 +4,7 @@ worker processes, because they live in the database, not in memory."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -81,3 +82,27 @@ def test_a_human_owned_thread_stays_silent_on_every_worker(
         assert later["handoff"] == {"reason": "human_owned", "ticket_id": None}
         assert later["parts"] == []
     assert len(pids) == 2
+
+
+def test_a_worker_killed_outright_is_replaced_and_nothing_is_refused(
+        two_workers: tuple[str, Path]) -> None:
+    base, _ = two_workers
+
+    def answering_pids() -> set[int]:
+        return {httpx.get(f"{base}/healthz", timeout=5).json()["worker_pid"]
+                for _ in range(12)}
+
+    before = answering_pids()
+    victim = min(before)
+    os.kill(victim, signal.SIGKILL)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    after = answering_pids()
+    while (victim in after or len(after) < 2) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        after = answering_pids()
+    assert victim not in after and len(after) == 2, after
+    answer = httpx.post(f"{base}/api/turns", timeout=60, json={
+        "conversation_id": "after-kill", "channel": "webchat",
+        "text": "do you ship to Norway?"})
+    assert answer.status_code == 200
+    assert answer.json()["skill"] == "faq"

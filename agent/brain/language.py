@@ -66,6 +66,16 @@ def detector() -> LanguageDetector:
     return LanguageDetectorBuilder.from_languages(*LANGUAGES).build()
 
 
+def load_detector_models() -> None:
+    """Load the detector's models now instead of on the first message that needs them.
+
+    One Latin-script sentence loads every model a message can need (Cyrillic and Chinese
+    are told by their script alone); loading this way starts no thread, so a process may
+    fork afterwards and its children share the models (``serve --workers``).
+    """
+    detector().compute_language_confidence_values("Hvor er min ordre, bitte?")
+
+
 def plainly_english(text: str, words: list[str]) -> bool:
     """An ASCII sentence of five words or more, a quarter of them English function words
     and none a Nordic or German one: English, without loading the detector's models
