@@ -13,6 +13,7 @@ from pathlib import Path
 
 from agent.brain.factory import make_brain
 from agent.brain.router import EmbeddingRouter
+from agent.brain.translated_examples import not_a_request_examples, translated_examples
 from agent.business_hours import parse_hours
 from agent.checkpoints import Checkpoints, open_checkpoints
 from agent.clock import Clock, FixedClock, SystemClock
@@ -109,7 +110,8 @@ def build_runtime(settings: Settings, *, embedder: Embedder | None = None,
     store = ConversationStore(make_engine(settings.resolved_database_url()))
     secret = settings.resolved_secret_key()
     examples = {s.name: s.examples for s in skills}
-    skill_router = EmbeddingRouter(embedder, examples)
+    skill_router = EmbeddingRouter(embedder, examples, unrelated=not_a_request_examples(),
+                                   translated=translated_examples(skills))
     services = Services(
         settings=settings, clock=clock, store=store,
         source=source or make_order_source(settings, clock), knowledge=memo,

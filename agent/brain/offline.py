@@ -18,9 +18,16 @@ from agent.brain.extractors import extract_entities, is_greeting
 from agent.brain.language import detect_language
 from agent.brain.router import EmbeddingRouter, TextEmbedder
 from agent.brain.templates import TEMPLATES
-from agent.brain.translations import LOCALISED
+from agent.brain.translations import LOCALISED, LOCALISED_LABELS
 from agent.brain.triage import KEEPS_LANGUAGE
-from skills.parts import HandoffNoticePart, LoginPromptPart, Part, TextPart
+from skills.parts import (
+    HandoffNoticePart,
+    LoginPromptPart,
+    Part,
+    QuickRepliesPart,
+    QuickReply,
+    TextPart,
+)
 
 
 def _pattern(template: str) -> re.Pattern[str]:
@@ -45,12 +52,15 @@ class Localiser:
 
     A text part names its template and facts. A login prompt or a handoff notice carries
     only its text, so that text is matched back against the English template it was
-    filled from, and its placeholders are carried over.
+    filled from, and its placeholders are carried over. Quick replies get their labels
+    from ``labels``; the values they send back stay as they were.
     """
 
     def __init__(self, templates: Mapping[str, str],
-                 localised: Mapping[str, Mapping[str, str]] = LOCALISED) -> None:
+                 localised: Mapping[str, Mapping[str, str]] = LOCALISED,
+                 labels: Mapping[str, Mapping[str, str]] = LOCALISED_LABELS) -> None:
         self._localised = localised
+        self._labels = labels
         keys = {key for table in localised.values() for key in table if key in templates}
         self._patterns = {key: _pattern(templates[key]) for key in sorted(keys)}
 
@@ -59,7 +69,15 @@ class Localiser:
         table = self._localised.get(language)
         if not table:
             return list(parts)
-        return [self._localised_part(part, table) for part in parts]
+        labels = self._labels.get(language, {})
+        return [self._labelled(part, labels) if isinstance(part, QuickRepliesPart)
+                else self._localised_part(part, table) for part in parts]
+
+    @staticmethod
+    def _labelled(part: QuickRepliesPart, labels: Mapping[str, str]) -> QuickRepliesPart:
+        options = [QuickReply(label=labels.get(option.label, option.label), value=option.value)
+                   for option in part.options]
+        return part.model_copy(update={"options": options})
 
     def _localised_part(self, part: Part, table: Mapping[str, str]) -> Part:
         text: str | None = None
@@ -95,7 +113,7 @@ class OfflineBrain:
                    rule: str | None = None) -> Understanding:
         """Route ``text`` among the allowed skills, extract its entities, tell its language."""
         vector = self._embedder.embed_one(text)
-        route = self._router.route(vector, allowed_skills)
+        route = self._router.route(vector, allowed_skills, text)
         return Understanding(
             skill=route.skill,
             confidence=route.confidence,

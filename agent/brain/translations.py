@@ -1,15 +1,18 @@
 """The offline templates in other languages (the offline brain's ``Localiser`` uses them).
 
-Covered: the greeting, the clarifying question, the handoff messages and every identity
-message, in Danish, Norwegian, Polish, Ukrainian, Chinese, German and Swedish; anything
-else stays in English. Placeholders are the English templates' own. "new code" stays in
-English inside the translations because it is the phrase the engine recognises.
+Covered: the greeting, the clarifying question, the handoff messages, every identity
+message, the knowledge base's "not sure" and the menu's quick-reply labels, in Danish,
+Norwegian, Polish, Ukrainian, Chinese, German and Swedish; anything else stays in English.
+Placeholders are the English templates' own. "new code" stays in English inside the
+translations because it is the phrase the engine recognises.
 """
 
 from __future__ import annotations
 
 LOCALISED: dict[str, dict[str, str]] = {
     "da": {
+        "faq.unknown": "Det er jeg ikke sikker på, og jeg vil hellere ikke gætte. En "
+                       "medarbejder fra vores team kan svare på det.",
         "greeting": "Hej! Jeg er assistenten hos {store}. Jeg kan hjælpe med ordrer, "
                     "returneringer og spørgsmål om vores produkter og regler. Hvad kan jeg gøre "
                     "for dig?",
@@ -41,6 +44,8 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Tak, du er nu bekræftet.",
     },
     "nb": {
+        "faq.unknown": "Det er jeg ikke sikker på, og jeg vil helst ikke gjette. En fra teamet "
+                       "vårt kan svare på det.",
         "greeting": "Hei! Jeg er assistenten hos {store}. Jeg kan hjelpe med bestillinger, "
                     "returer og spørsmål om produktene og retningslinjene våre. Hva kan jeg gjøre "
                     "for deg?",
@@ -72,6 +77,8 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Takk, du er nå bekreftet.",
     },
     "pl": {
+        "faq.unknown": "Nie jestem tego pewien i wolę nie zgadywać. Ktoś z naszego zespołu "
+                       "może na to odpowiedzieć.",
         "greeting": "Cześć! Jestem asystentem sklepu {store}. Mogę pomóc w sprawie zamówień, "
                     "zwrotów oraz pytań o nasze produkty i zasady. W czym mogę pomóc?",
         "clarify": "Chcę dobrze zrozumieć. Która z tych opcji najlepiej pasuje do Twojej sprawy?",
@@ -100,6 +107,8 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Dziękuję, tożsamość została potwierdzona.",
     },
     "uk": {
+        "faq.unknown": "Я не впевнений у цьому і не хочу вгадувати. Хтось із нашої команди "
+                       "може на це відповісти.",
         "greeting": "Вітаю! Я помічник магазину {store}. Я можу допомогти із замовленнями, "
                     "поверненнями та запитаннями про наші товари й правила. Чим можу допомогти?",
         "clarify": "Хочу все правильно зрозуміти. Що з цього найкраще відповідає вашому запиту?",
@@ -130,6 +139,7 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Дякуємо, вашу особу підтверджено.",
     },
     "zh": {
+        "faq.unknown": "这个问题我不太确定,也不想乱猜。我们团队的工作人员可以为您解答。",
         "greeting": "您好！我是{store}的智能助手。我可以帮您处理订单、退换货，并解答有关我们产品和"
                     "政策的问题。请问有什么可以帮您？",
         "clarify": "我想确保理解正确。以下哪一项最符合您的需求？",
@@ -155,6 +165,8 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "谢谢，您的身份已验证。",
     },
     "de": {
+        "faq.unknown": "Da bin ich mir nicht sicher, und ich möchte nicht raten. Jemand aus "
+                       "unserem Team kann das beantworten.",
         "greeting": "Hallo! Ich bin der Assistent von {store}. Ich helfe bei Bestellungen, "
                     "Rücksendungen und Fragen zu unseren Produkten und Richtlinien. Was kann ich "
                     "für Sie tun?",
@@ -191,6 +203,8 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Danke, Sie sind jetzt verifiziert.",
     },
     "sv": {
+        "faq.unknown": "Det är jag inte säker på, och jag vill helst inte gissa. Någon i vårt "
+                       "team kan svara på det.",
         "greeting": "Hej! Jag är assistenten hos {store}. Jag kan hjälpa till med beställningar, "
                     "returer och frågor om våra produkter och villkor. Vad kan jag hjälpa dig med?",
         "clarify": "Jag vill få det här rätt. Vilket av dessa passar bäst in på det du behöver?",
@@ -220,3 +234,57 @@ LOCALISED: dict[str, dict[str, str]] = {
         "identity.verified": "Tack, du är nu verifierad.",
     },
 }
+
+LOCALISED_LABELS: dict[str, dict[str, str]] = {
+    "da": {
+        "Change or cancel an order": "Ændr eller annuller en ordre",
+        "Where is my order?": "Hvor er min ordre?",
+        "Return or exchange": "Retur eller ombytning",
+        "A question about products or policies": "Et spørgsmål om produkter eller regler",
+        "Talk to a person": "Tal med en medarbejder",
+    },
+    "nb": {
+        "Change or cancel an order": "Endre eller kansellere en ordre",
+        "Where is my order?": "Hvor er bestillingen min?",
+        "Return or exchange": "Retur eller bytte",
+        "A question about products or policies": "Et spørsmål om produkter eller regler",
+        "Talk to a person": "Snakk med en ansatt",
+    },
+    "pl": {
+        "Change or cancel an order": "Zmień lub anuluj zamówienie",
+        "Where is my order?": "Gdzie jest moje zamówienie?",
+        "Return or exchange": "Zwrot lub wymiana",
+        "A question about products or policies": "Pytanie o produkty lub zasady",
+        "Talk to a person": "Porozmawiaj z konsultantem",
+    },
+    "uk": {
+        "Change or cancel an order": "Змінити або скасувати замовлення",
+        "Where is my order?": "Де моє замовлення?",
+        "Return or exchange": "Повернення або обмін",
+        "A question about products or policies": "Питання про товари чи правила",
+        "Talk to a person": "Поговорити з людиною",
+    },
+    "zh": {
+        "Change or cancel an order": "修改或取消订单",
+        "Where is my order?": "我的订单在哪里?",
+        "Return or exchange": "退货或换货",
+        "A question about products or policies": "关于商品或政策的问题",
+        "Talk to a person": "联系人工客服",
+    },
+    "de": {
+        "Change or cancel an order": "Bestellung ändern oder stornieren",
+        "Where is my order?": "Wo ist meine Bestellung?",
+        "Return or exchange": "Rücksendung oder Umtausch",
+        "A question about products or policies": "Eine Frage zu Produkten oder Richtlinien",
+        "Talk to a person": "Mit einem Menschen sprechen",
+    },
+    "sv": {
+        "Change or cancel an order": "Ändra eller avbryt en beställning",
+        "Where is my order?": "Var är min beställning?",
+        "Return or exchange": "Retur eller byte",
+        "A question about products or policies": "En fråga om produkter eller villkor",
+        "Talk to a person": "Prata med en människa",
+    },
+}
+"""Quick-reply labels in each language (the value a chip sends back stays the English one
+the engine recognises)."""
