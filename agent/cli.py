@@ -142,12 +142,21 @@ def serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
         listening_socket,
         run_once,
     )
-    from knowledge_base.embedder import Embedder
+    from knowledge_base.embedder import Embedder, default_model_path
+    from knowledge_base.onnx_export import ensure_exported
 
     try:
         server_socket = listening_socket(host, port)
     except OSError as error:
         return _fail(f"cannot listen on {host}:{port}: {error.strerror}")
+    def export_model() -> int:
+        """A first run exports the model with torch: in a process of its own, so torch
+        and its threads are not in the process the workers are forked from."""
+        ensure_exported(default_model_path())
+        return 0
+
+    if run_once(export_model):
+        return _fail("exporting the embedding model failed")
     embedder = Embedder()
     load_detector_models()
 
@@ -161,14 +170,14 @@ def serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
         return 0
 
     def serve() -> int:
-        with schema_lock(settings.resolved_database_url()):  # the other workers start too
-            try:
+        try:
+            with schema_lock(settings.resolved_database_url()):  # the others start too
                 app = create_app(build_runtime(settings, embedder=embedder))
-            except Exception:  # reported; the supervisor gives up on the server
-                import traceback
+        except Exception:  # reported; the supervisor decides whether to try again
+            import traceback
 
-                traceback.print_exc()
-                return STARTUP_FAILURE
+            traceback.print_exc()
+            return STARTUP_FAILURE
         server = uvicorn.Server(uvicorn.Config(app, log_level="info"))
         server.run(sockets=[server_socket])
         return 0 if server.started else STARTUP_FAILURE

@@ -11,8 +11,10 @@ settings, a database it cannot reach) stops the server, since its replacement wo
 the same way. SIGTERM, SIGINT or SIGHUP stop the workers gracefully (SIGTERM, then SIGKILL
 after ``GRACE_SECONDS``); a worker whose supervisor is killed outright stops with it.
 
-The supervisor starts no thread before it forks (the libraries it loads start theirs,
-which a fork does not copy; the models' code used by a worker runs without them).
+The supervisor itself starts no thread. The libraries it loads start a few of their own
+(OpenBLAS, ONNX Runtime), idle when it forks; a fork does not copy them, and the code a
+worker runs from those libraries does not need them (ONNX Runtime runs on the calling
+thread; the language models are loaded without a thread pool).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ from collections.abc import Callable
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 WATCHED_SIGNALS = (*STOP_SIGNALS, signal.SIGCHLD)
 GRACE_SECONDS = 30.0
+QUICK_DEATH_SECONDS = 5.0
+RESTART_DELAY_SECONDS = 1.0
+"""A worker that dies this soon after it started is replaced only after the delay (a
+database that is down would otherwise have workers started and dying in a tight loop)."""
 STARTUP_FAILURE = 3
 """A worker's exit status when it could not start serving (as uvicorn's)."""
 PR_SET_PDEATHSIG = 1
@@ -65,6 +71,7 @@ def run_forked(work: Work) -> int:
     In the child, the supervisor's signal handling is undone first; the child never
     returns into the supervisor's code, whatever happens (an exception: status 1).
     """
+    parent = os.getpid()
     pid = os.fork()
     if pid:
         return pid
@@ -72,9 +79,10 @@ def run_forked(work: Work) -> int:
     try:
         signal.set_wakeup_fd(-1)
         for number in WATCHED_SIGNALS:
-            signal.signal(number, signal.default_int_handler if number == signal.SIGINT
-                          else signal.SIG_DFL)
+            signal.signal(number, signal.SIG_DFL)
         stop_with_parent()
+        if os.getppid() != parent:  # the supervisor died before the line above
+            return os._exit(status)
         status = work()
     except BaseException:  # the process ends here: say why
         traceback.print_exc()
@@ -101,17 +109,28 @@ def freeze_for_sharing() -> None:
 def describe_exit(status: int) -> str:
     """``exit status 1`` or ``killed by SIGKILL``, from a waitpid status."""
     code = os.waitstatus_to_exitcode(status)
-    return f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit status {code}"
+    if code >= 0:
+        return f"exit status {code}"
+    try:
+        return f"killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"killed by signal {-code}"
 
 
 class Supervisor:
-    """Keeps ``count`` workers running ``work`` until told to stop."""
+    """Keeps ``count`` workers running ``work`` until told to stop.
+
+    A worker of the first ones that cannot start (``STARTUP_FAILURE``) stops the server:
+    its settings are wrong. A replacement that cannot start is replaced in turn (what it
+    needs, a database say, may come back), after ``RESTART_DELAY_SECONDS``.
+    """
 
     def __init__(self, count: int, work: Work) -> None:
         self.count = count
         self.work = work
         self.workers: dict[int, float] = {}
         """Each live worker's pid and when it was started (monotonic)."""
+        self.first_workers: set[int] = set()
         self.received: list[int] = []
         self.stopping = False
         self.status = 0
@@ -125,7 +144,7 @@ class Supervisor:
         previous_fd = signal.set_wakeup_fd(wake_write)
         try:
             for _ in range(self.count):
-                self._start_worker()
+                self.first_workers.add(self._start_worker())
             while self.workers:
                 select.select([wake_read], [], [], 1.0)
                 self._drain(wake_read)
@@ -148,14 +167,15 @@ class Supervisor:
         if readable:
             os.read(fd, 512)
 
-    def _start_worker(self) -> None:
+    def _start_worker(self) -> int:
         pid = run_forked(self.work)
         self.workers[pid] = time.monotonic()
         say(f"worker {pid} started")
+        return pid
 
     def _handle_signals(self) -> None:
-        stops = [number for number in self.received if number in STOP_SIGNALS]
-        self.received.clear()
+        received, self.received = self.received, []  # a signal arriving now is kept
+        stops = [number for number in received if number in STOP_SIGNALS]
         if not stops or self.stopping:
             return
         say(f"{signal.Signals(stops[0]).name}: stopping {len(self.workers)} workers")
@@ -188,12 +208,16 @@ class Supervisor:
                 return
             if pid == 0:
                 return
-            if self.workers.pop(pid, None) is None or self.stopping:
+            started = self.workers.pop(pid, None)
+            if started is None or self.stopping:
                 continue
-            if os.waitstatus_to_exitcode(status) == STARTUP_FAILURE:
+            if os.waitstatus_to_exitcode(status) == STARTUP_FAILURE and (
+                    pid in self.first_workers):
                 say(f"worker {pid} could not start; stopping the server")
                 self.status = 1
                 self._stop()
                 return
             say(f"worker {pid} stopped ({describe_exit(status)}); starting another")
+            if time.monotonic() - started < QUICK_DEATH_SECONDS:
+                time.sleep(RESTART_DELAY_SECONDS)
             self._start_worker()

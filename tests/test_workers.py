@@ -106,3 +106,14 @@ def test_a_worker_killed_outright_is_replaced_and_nothing_is_refused(
         "text": "do you ship to Norway?"})
     assert answer.status_code == 200
     assert answer.json()["skill"] == "faq"
+
+
+def test_forked_workers_tell_the_shoppers_language_with_the_shared_models(
+        two_workers: tuple[str, Path]) -> None:
+    base, _ = two_workers
+    for attempt in range(4):  # both workers, whichever takes each connection
+        answer = httpx.post(f"{base}/api/turns", timeout=60, json={
+            "conversation_id": f"da-{attempt}", "channel": "webchat",
+            "text": "Hvor er min ordre 1043?"}).json()
+        assert answer["skill"] == "order_status" and answer["status"] == "needs_identity"
+        assert answer["parts"][0]["text"].startswith("For at beskytte dine ordrer")

@@ -16,6 +16,7 @@ requests in these languages are in the routing eval suite
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from skills.base import Skill
@@ -284,12 +285,12 @@ REQUEST_WORDS: tuple[str, ...] = (
     "avbry", "kansell", "ændr", "endr", "ändr", "adress", "størr", "storl", "farve", "farge",
     "färg", "betal", "pris", "rabat", "penge", "pengar", "refu", "menneske", "människa",
     "medarbejder", "ansatt", "anställd", "kundeservice", "kundservice", "kundtjänst",
-    "person", "klag", "spor", "spår", "tracking", "vare", "vara", "på vej", "på väg",
+    "person", "klag", "spor", "spår", "tracking", "vare", "varan", "på vej", "på väg",
     # German
-    "bestell", "liefer", "versand", "versend", "verschick", "zurück", "retour", "umtausch",
-    "storn", "änder", "größe", "farbe", "bezahl", "zahl", "preis", "geld", "erstatt",
-    "mensch", "mitarbeiter", "kundenservice", "kundendienst", "beschwer", "sendung",
-    "artikel", "ware", "unterwegs",
+    "bestell", "liefer", "versand", "versend", "verschick", "zurückschick", "zurücksend",
+    "zurückgeb", "retour", "umtausch", "storn", "änder", "größe", "farbe", "bezahl", "zahl",
+    "preis", "geld", "erstatt", "mensch", "mitarbeiter", "kundenservice", "kundendienst",
+    "beschwer", "sendung", "artikel", "unterwegs",
     # Polish
     "zamówi", "paczk", "przesył", "dostaw", "wysył", "zwrot", "zwróc", "odesł", "wymian",
     "wymie", "anul", "zmie", "zmian", "rozmiar", "kolor", "płat", "płac", "zapłac", "zniżk",
@@ -301,20 +302,30 @@ REQUEST_WORDS: tuple[str, ...] = (
     "працівник", "оператор", "підтримк", "скарг", "товар", "відстежен", "в дорозі",
     # Chinese
     "订单", "包裹", "快递", "物流", "发货", "寄", "送达", "配送", "运费", "退", "换", "取消",
-    "修改", "地址", "尺码", "颜色", "付款", "支付", "价格", "折扣", "钱", "人工", "客服",
+    "修改", "地址", "尺码", "颜色", "付款", "支付", "价格", "折扣", "钱", "转人工", "客服",
     "投诉", "电话", "商品", "货", "路上",
     # in any language
     "paypal", "klarna", "mobilepay", "vipps", "swish", "blik",
 )
-"""Word stems (matched inside words, lower case) of what requests in those languages are
-about: orders, parcels, delivery, returns, changes, sizes, payment, money, a person."""
+"""Word stems (lower case; matched at the start of a word, Chinese anywhere) of what
+requests in those languages are about: orders, parcels, delivery, returns, changes,
+sizes, payment, money, a person."""
+ORDER_NUMBER = r"\d{3,}"
 
 
-def mentions_a_request(text: str, words: Sequence[str] = REQUEST_WORDS) -> bool:
-    """Whether ``text`` names something a request is about, or carries a number (an
-    order's)."""
-    lowered = text.lower()
-    return any(char.isdigit() for char in lowered) or any(word in lowered for word in words)
+def request_pattern(words: Sequence[str]) -> re.Pattern[str]:
+    """One pattern for ``words`` and an order number."""
+    return re.compile("|".join([ORDER_NUMBER, *(
+        re.escape(word) if "\u4e00" <= word[0] <= "\u9fff" else rf"\b{re.escape(word)}"
+        for word in words)]))
+
+
+REQUEST = request_pattern(REQUEST_WORDS)
+
+
+def mentions_a_request(text: str, pattern: re.Pattern[str] = REQUEST) -> bool:
+    """Whether ``text`` names something a request is about, or carries an order number."""
+    return pattern.search(text.lower()) is not None
 
 
 def not_a_request_examples(

@@ -1,7 +1,8 @@
 """The supervisor of ``serve --workers N`` (``agent.forked_workers``), run in a process of
-its own with workers that only note their pid and wait: a dead worker is replaced, one
-that cannot start stops the server, stop signals end every worker (gracefully, then by
-force), and workers do not outlive a supervisor killed outright."""
+its own with workers that only note their pid and wait: a dead worker is replaced, one of
+the first that cannot start stops the server (a replacement that cannot start is tried
+again), stop signals end every worker (gracefully, then by force), and workers do not
+outlive a supervisor killed outright."""
 
 from __future__ import annotations
 
@@ -24,10 +25,12 @@ import agent.forked_workers as forked
 
 mode, folder = sys.argv[1], Path(sys.argv[2])
 forked.GRACE_SECONDS = float(sys.argv[3])
+forked.RESTART_DELAY_SECONDS = 0.2
 
 def work() -> int:
+    replacement = len(list(folder.iterdir())) >= 2
     (folder / str(os.getpid())).touch()
-    if mode == "fails":
+    if mode == "fails" or (mode == "replacements_fail" and replacement):
         return forked.STARTUP_FAILURE
     if mode == "stubborn":
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -123,6 +126,20 @@ def test_a_worker_that_cannot_start_stops_the_server(
     assert all(gone(pid) for pid in worker_pids(server.folder))
 
 
+def test_a_replacement_that_cannot_start_is_tried_again_without_stopping_the_others(
+        supervised: Callable[..., Supervised]) -> None:
+    server = supervised("replacements_fail")
+    first = server.workers(2)
+    os.kill(min(first), signal.SIGKILL)
+    server.workers(4)  # two replacements tried, each after the restart delay
+    assert server.process.poll() is None and not gone(max(first))
+    server.process.send_signal(signal.SIGTERM)
+    status, errors = server.finish()
+    assert status == 0
+    assert "could not start; stopping the server" not in errors
+    assert f"exit status {STARTUP_FAILURE}); starting another" in errors
+
+
 def test_a_worker_deaf_to_sigterm_is_killed_once_the_grace_period_ends(
         supervised: Callable[..., Supervised]) -> None:
     server = supervised("stubborn", grace_seconds=0.5)
@@ -160,6 +177,7 @@ def test_workers_stop_when_their_supervisor_is_killed_outright(
 @pytest.mark.parametrize(("status", "described"), [
     (STARTUP_FAILURE << 8, f"exit status {STARTUP_FAILURE}"),
     (signal.SIGKILL, "killed by SIGKILL"),
+    (signal.SIGRTMIN + 2, f"killed by signal {signal.SIGRTMIN + 2}"),
 ])
 def test_an_exit_is_described_by_its_status_or_signal(status: int, described: str) -> None:
     assert describe_exit(status) == described

@@ -29,7 +29,8 @@ ASKING_NOTHING = [
     "Hvad hedder du?", "Kan du hjelpe meg?", "Jag har en fråga", "Hallo, ich habe eine Frage",
     "Wie ist das Wetter heute?", "Kannst du mir helfen?", "Czy możesz mi pomóc?",
     "Dzień dobry, mam pytanie", "Можеш мені допомогти?", "У мене є питання", "你能帮我吗?",
-    "我有个问题", "Tak for hjælpen", "Dziękuję bardzo",
+    "我有个问题", "Tak for hjælpen", "Dziękuję bardzo", "Kan du svara på en fråga?",
+    "Kan du svare på noe?", "Sie waren sehr nett", "Jeg har 2 spørgsmål",
 ]
 
 
@@ -79,6 +80,8 @@ def test_english_requests_route_as_before_beside_the_translated_examples(
     both = [(brain.understand(r["text"], names), english_only.understand(r["text"], names))
             for r in rows]
     assert sum(a.skill == b.skill for a, b in both) / len(rows) >= 0.95
+    assert sum((a.confidence >= FLOOR) == (b.confidence >= FLOOR)
+               for a, b in both) / len(rows) >= 0.95
 
 
 @pytest.mark.parametrize("text", ["blorf wibble zzz", "qwxz plonk", "lorem ipsum dolor"])
@@ -115,8 +118,11 @@ def test_a_message_nearer_to_asking_nothing_than_to_any_skill_has_no_confidence(
     ("Hvor er min pakke?", True), ("Wo ist meine Bestellung?", True),
     ("Gdzie jest moje zamówienie?", True), ("Де моє замовлення?", True), ("我的订单在哪里?", True),
     ("Kan jeg betale med MobilePay?", True), ("Status på 1043?", True),
+    ("Kann ich die Adresse ändern?", True), ("帮我接通客服", True),
     ("Kan du hjælpe mig?", False), ("Jag har en fråga", False), ("我有个问题", False),
-    ("Wie ist das Wetter heute?", False),
+    ("Wie ist das Wetter heute?", False), ("Kan du svara på en fråga?", False),
+    ("Sie waren sehr hilfreich", False), ("In welchen Ländern?", False),
+    ("你是人工智能吗?", False), ("Jeg har 2 spørgsmål", False),
 ])
 def test_what_a_request_is_about_is_named_in_any_language(text: str, asks: bool) -> None:
     assert mentions_a_request(text) is asks
