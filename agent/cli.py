@@ -11,7 +11,7 @@ import sys
 import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -24,8 +24,12 @@ from agent.config import Settings
 from agent.db import schema_lock
 from agent.runtime import Runtime, build_runtime, make_clock
 from agent.turns import InboundMessage, TurnResult
+from knowledge_base.embedder import Embedder
 from preview.cli_users import add_user_commands
 from skills.parts import Channel
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 CHANNELS = [c.value for c in Channel]
 BRAINS = ["offline", "llm"]
@@ -117,6 +121,15 @@ def cmd_chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def served_app(settings: Settings, embedder: Embedder | None = None) -> FastAPI:
+    """The server's application over a new runtime, built under the schema lock (other
+    processes, workers or hosts, may be starting on the same database)."""
+    from agent.app import create_app
+
+    with schema_lock(settings.resolved_database_url()):
+        return create_app(build_runtime(settings, embedder=embedder))
+
+
 def served_settings(settings: Settings, host: str, port: int) -> Settings:
     """The settings of a server on ``host:port``: unless ``PUBLIC_BASE_URL`` is set, the
     links it sends and the console address it prints follow the port it listens on."""
@@ -142,13 +155,14 @@ def serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
         listening_socket,
         run_once,
     )
-    from knowledge_base.embedder import Embedder, default_model_path
+    from knowledge_base.embedder import default_model_path
     from knowledge_base.onnx_export import ensure_exported
 
     try:
         server_socket = listening_socket(host, port)
     except OSError as error:
         return _fail(f"cannot listen on {host}:{port}: {error.strerror}")
+
     def export_model() -> int:
         """A first run exports the model with torch: in a process of its own, so torch
         and its threads are not in the process the workers are forked from."""
@@ -171,8 +185,7 @@ def serve_workers(settings: Settings, host: str, port: int, count: int) -> int:
 
     def serve() -> int:
         try:
-            with schema_lock(settings.resolved_database_url()):  # the others start too
-                app = create_app(build_runtime(settings, embedder=embedder))
+            app = served_app(settings, embedder)
         except Exception:  # reported; the supervisor decides whether to try again
             import traceback
 
@@ -194,15 +207,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Start the HTTP server."""
     import uvicorn
 
-    from agent.app import create_app
-
     settings = _settings(args)
     host, port = args.host or settings.host, args.port or settings.port
     settings = served_settings(settings, host, port)
     if args.workers > 1:
         return serve_workers(settings, host, port, args.workers)
-    with schema_lock(settings.resolved_database_url()):
-        app = create_app(build_runtime(settings))
+    app = served_app(settings)
     print(f"customer-agent serving on http://{host}:{port} (data in {settings.data_dir}, "
           "1 worker)")
     uvicorn.run(app, host=host, port=port, log_level="info")

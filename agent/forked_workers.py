@@ -81,9 +81,8 @@ def run_forked(work: Work) -> int:
         for number in WATCHED_SIGNALS:
             signal.signal(number, signal.SIG_DFL)
         stop_with_parent()
-        if os.getppid() != parent:  # the supervisor died before the line above
-            return os._exit(status)
-        status = work()
+        if os.getppid() == parent:  # else the supervisor died before the line above
+            status = work()
     except BaseException:  # the process ends here: say why
         traceback.print_exc()
     finally:

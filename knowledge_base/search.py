@@ -241,8 +241,7 @@ class KnowledgeBase:
             if self._index is None:
                 if self._vectors_in_memory:
                     sections, vectors = self.store.all_sections_with_vectors()
-                    self._index = SectionIndex(LexicalIndex(sections),
-                                               vectors if sections else None)
+                    self._index = SectionIndex(LexicalIndex(sections), vectors)
                 else:
                     self._index = SectionIndex(LexicalIndex(self.store.all_sections()), None)
             return self._index

@@ -17,8 +17,9 @@ requests in these languages are in the routing eval suite
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
+from agent.brain.extractors import extract_order_number
 from skills.base import Skill
 
 TRANSLATED_EXAMPLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -310,22 +311,15 @@ REQUEST_WORDS: tuple[str, ...] = (
 """Word stems (lower case; matched at the start of a word, Chinese anywhere) of what
 requests in those languages are about: orders, parcels, delivery, returns, changes,
 sizes, payment, money, a person."""
-ORDER_NUMBER = r"\d{3,}"
+REQUEST = re.compile("|".join(
+    re.escape(word) if "\u4e00" <= word[0] <= "\u9fff" else rf"\b{re.escape(word)}"
+    for word in REQUEST_WORDS))
 
 
-def request_pattern(words: Sequence[str]) -> re.Pattern[str]:
-    """One pattern for ``words`` and an order number."""
-    return re.compile("|".join([ORDER_NUMBER, *(
-        re.escape(word) if "\u4e00" <= word[0] <= "\u9fff" else rf"\b{re.escape(word)}"
-        for word in words)]))
-
-
-REQUEST = request_pattern(REQUEST_WORDS)
-
-
-def mentions_a_request(text: str, pattern: re.Pattern[str] = REQUEST) -> bool:
-    """Whether ``text`` names something a request is about, or carries an order number."""
-    return pattern.search(text.lower()) is not None
+def mentions_a_request(text: str) -> bool:
+    """Whether ``text`` names something a request is about, or an order number."""
+    return (REQUEST.search(text.lower()) is not None
+            or extract_order_number(text) is not None)
 
 
 def not_a_request_examples(
